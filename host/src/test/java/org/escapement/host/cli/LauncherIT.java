@@ -1,0 +1,69 @@
+package org.escapement.host.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.escapement.protocol.Shared;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ./escapement launcher, run as a user runs it. */
+class LauncherIT {
+  static final Path ROOT = Path.of(System.getProperty("escapement.root", "..")).toAbsolutePath()
+      .normalize();
+
+  record Result(int status, String out, String err) {}
+
+  static Result launch(Map<String, String> env, List<String> unset, Path dir, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("escapement").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    unset.forEach(pb.environment()::remove);
+    pb.environment().putAll(env);
+    Path out = Files.createTempFile("launcher", ".out");
+    Path err = Files.createTempFile("launcher", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+    Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    return r;
+  }
+
+  @Test
+  void dumpsACaptureFromAnyDirectoryWithoutJavaHome(@TempDir Path elsewhere) throws Exception {
+    Result r = launch(Map.of(), List.of("JAVA_HOME"), elsewhere, "dump", "--dict",
+        Shared.wire("atmega2560.dict").toString(),
+        Shared.wire("cartesian_move.serial").toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).isEqualTo(Files.readString(Shared.wire("cartesian_move.parsed.txt")));
+  }
+
+  @Test
+  void skipsAnOlderJavaHome(@TempDir Path elsewhere) throws Exception {
+    Path old = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(old), "no JDK 17 here");
+    Result r = launch(Map.of("JAVA_HOME", old.toString()), List.of(), elsewhere, "--version");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).startsWith("escapement ");
+  }
+
+  @Test
+  void saysWhatToInstallWhenThereIsNoJdk25(@TempDir Path emptyJvmDir) throws Exception {
+    Result r = launch(Map.of("ESCAPEMENT_JVM_ROOT", emptyJvmDir.toString(),
+            "PATH", "/usr/bin:/bin"), List.of("JAVA_HOME"), emptyJvmDir, "--version");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("no JDK 25 or newer found").contains("Install a JDK 25");
+    assertThat(r.out()).isEmpty();
+  }
+}
