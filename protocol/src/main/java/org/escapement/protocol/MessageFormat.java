@@ -223,8 +223,9 @@ public final class MessageFormat {
       }
       Integer known = p.enumeration().valueOf(symbol);
       if (known == null) {
-        throw new ProtocolException("unknown value '" + symbol + "' for " + where
-            + " (not in enumeration '" + p.enumeration().name() + "')");
+        throw new UnknownEnumerationValueException(p.enumeration().name(), symbol,
+            "unknown value '" + symbol + "' for " + where + " (not in enumeration '"
+                + p.enumeration().name() + "')");
       }
       value = known;
     } else if (v instanceof Long || v instanceof Integer || v instanceof Short
