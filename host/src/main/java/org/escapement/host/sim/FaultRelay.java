@@ -19,6 +19,36 @@ public final class FaultRelay implements AutoCloseable {
     void write(byte[] buf, int off, int len) throws IOException;
   }
 
+  /** A pty's master side as an endpoint (the host opens the pty's slave). */
+  public static Endpoint endpoint(Pty pty) {
+    return new Endpoint() {
+      @Override
+      public int read(byte[] buf) throws IOException {
+        return pty.read(buf, 100);
+      }
+
+      @Override
+      public void write(byte[] buf, int off, int len) throws IOException {
+        pty.write(buf, off, len);
+      }
+    };
+  }
+
+  /** An MCU connection as an endpoint. */
+  public static Endpoint endpoint(org.escapement.host.mcu.transport.Transport t) {
+    return new Endpoint() {
+      @Override
+      public int read(byte[] buf) throws IOException {
+        return t.read(buf);
+      }
+
+      @Override
+      public void write(byte[] buf, int off, int len) throws IOException {
+        t.write(buf, off, len);
+      }
+    };
+  }
+
   /**
    * @param corruptFraction of bytes that get one bit flipped
    * @param dropFraction of blocks that vanish
