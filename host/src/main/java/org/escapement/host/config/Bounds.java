@@ -33,7 +33,7 @@ public record Bounds(Double min, Double max, Double above, Double below) {
   }
 
   /** The complaint about {@code v}, or null if it is within bounds. */
-  String violation(double v) {
+  public String violation(double v) {
     if (min != null && v < min) {
       return "must have minimum of " + fmt(min);
     }

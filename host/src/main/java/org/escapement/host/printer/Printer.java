@@ -1,0 +1,181 @@
+package org.escapement.host.printer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.escapement.host.config.ConfigError;
+import org.escapement.host.reactor.Reactor;
+
+/**
+ * The printer: the registry of its parts by name (one per config section, plus a few built
+ * in), the lifecycle events they subscribe to, and its state (starting, ready, shut down).
+ * Everything here runs on the reactor.
+ */
+public final class Printer {
+  /** Lifecycle events, in the order a session goes through them. */
+  public enum Event {
+    /** MCUs identified: objects may look up MCU constants. */
+    MCU_IDENTIFY,
+    /** Configure MCUs and other hardware. */
+    CONNECT,
+    /** Everything is up; printing may start. */
+    READY,
+    /** Something went wrong; outputs go to their safe state. */
+    SHUTDOWN,
+    /** The host is stopping (restart or exit). */
+    DISCONNECT
+  }
+
+  public enum State { STARTUP, READY, SHUTDOWN, DISCONNECT }
+
+  private static final System.Logger LOG = System.getLogger("printer");
+
+  private final Reactor reactor;
+  private final Map<String, Object> objects = new LinkedHashMap<>();
+  private final Map<Event, List<Runnable>> handlers = new LinkedHashMap<>();
+  private final Map<String, List<Consumer<Object>>> namedHandlers = new LinkedHashMap<>();
+  private State state = State.STARTUP;
+  private String stateMessage = "Printer is not ready";
+  private String exitResult;
+  private final List<Consumer<String>> exitListeners = new ArrayList<>();
+
+  public Printer(Reactor reactor) {
+    this.reactor = reactor;
+  }
+
+  public Reactor reactor() {
+    return reactor;
+  }
+
+  // ---- objects ----
+
+  public void addObject(String name, Object object) {
+    if (objects.containsKey(name)) {
+      throw new ConfigError("Printer object '" + name + "' already created");
+    }
+    objects.put(name, object);
+  }
+
+  public boolean hasObject(String name) {
+    return objects.containsKey(name);
+  }
+
+  /** The object, or a config error naming what is missing. */
+  public <T> T lookupObject(String name, Class<T> type) {
+    Object o = objects.get(name);
+    if (o == null) {
+      throw new ConfigError("Unknown config object '" + name + "'");
+    }
+    return type.cast(o);
+  }
+
+  public <T> T lookupObjectOrNull(String name, Class<T> type) {
+    Object o = objects.get(name);
+    return type.isInstance(o) ? type.cast(o) : null;
+  }
+
+  /** Objects whose name is {@code prefix} or starts with {@code prefix + " "}, in load order. */
+  public <T> Map<String, T> lookupObjects(String prefix, Class<T> type) {
+    Map<String, T> out = new LinkedHashMap<>();
+    objects.forEach((name, o) -> {
+      if ((prefix.isEmpty() || name.equals(prefix) || name.startsWith(prefix + " "))
+          && type.isInstance(o)) {
+        out.put(name, type.cast(o));
+      }
+    });
+    return out;
+  }
+
+  public Map<String, Object> objects() {
+    return java.util.Collections.unmodifiableMap(objects);
+  }
+
+  // ---- events ----
+
+  public void onEvent(Event event, Runnable handler) {
+    handlers.computeIfAbsent(event, e -> new ArrayList<>()).add(handler);
+  }
+
+  /** A module-defined event ({@code gcode:command_error}, ...), with one argument. */
+  public void onEvent(String event, Consumer<Object> handler) {
+    namedHandlers.computeIfAbsent(event, e -> new ArrayList<>()).add(handler);
+  }
+
+  public void sendEvent(Event event) {
+    for (Runnable h : new ArrayList<>(handlers.getOrDefault(event, List.of()))) {
+      h.run();
+    }
+  }
+
+  public void sendEvent(String event, Object arg) {
+    for (Consumer<Object> h : new ArrayList<>(namedHandlers.getOrDefault(event, List.of()))) {
+      h.accept(arg);
+    }
+  }
+
+  // ---- state ----
+
+  public State state() {
+    return state;
+  }
+
+  public boolean isShutdown() {
+    return state == State.SHUTDOWN;
+  }
+
+  /** What to tell a user asking why the printer is not ready. */
+  public String stateMessage() {
+    return stateMessage;
+  }
+
+  public void setReady() {
+    state = State.READY;
+    stateMessage = "Printer is ready";
+    sendEvent(Event.READY);
+  }
+
+  /**
+   * Shuts the printer down (outputs to safe states via the SHUTDOWN handlers). Safe to call
+   * again; only the first reason is kept.
+   */
+  public void invokeShutdown(String message) {
+    if (state == State.SHUTDOWN) {
+      return;
+    }
+    LOG.log(System.Logger.Level.ERROR, "Transition to shutdown state: " + message);
+    state = State.SHUTDOWN;
+    stateMessage = message + "\nOnce the underlying issue is corrected, use the\n"
+        + "\"FIRMWARE_RESTART\" command to reset the firmware, reload the\n"
+        + "config, and restart the host software.\nPrinter is shutdown";
+    for (Runnable h : new ArrayList<>(handlers.getOrDefault(Event.SHUTDOWN, List.of()))) {
+      try {
+        h.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "error in shutdown handler", e);
+      }
+    }
+  }
+
+  /** From any thread: shut down on the reactor. */
+  public void invokeAsyncShutdown(String message) {
+    reactor.post(() -> invokeShutdown(message));
+  }
+
+  /** Asks the host to stop: {@code exit}, {@code error_exit}, {@code restart}... */
+  public void requestExit(String result) {
+    if (exitResult == null) {
+      exitResult = result;
+      exitListeners.forEach(l -> l.accept(result));
+    }
+  }
+
+  public String exitResult() {
+    return exitResult;
+  }
+
+  public void onExit(Consumer<String> listener) {
+    exitListeners.add(listener);
+  }
+}
