@@ -57,6 +57,9 @@ public class ClockSync {
    * @param nominalFreq the firmware's CLOCK_FREQ
    */
   void start(double nominalFreq, long uptimeClock, double sentTime) {
+    if (!(sentTime > 0)) {
+      throw new IllegalArgumentException("clock sync needs a known time to start from");
+    }
     mcuFreq = nominalFreq;
     lastClock = uptimeClock;
     clockAvg = uptimeClock;

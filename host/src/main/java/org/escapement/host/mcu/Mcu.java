@@ -215,7 +215,10 @@ public final class Mcu implements AutoCloseable {
     McuQuery uptime = lookupQuery("get_uptime", "uptime high=%u clock=%u", null);
     Response up = uptime.send();
     clock.setSink(link::setClockEstimate);
-    clock.start(freq, (up.getLong("high") << 32) | up.getLong("clock"), up.sentTime());
+    // If the query had to be resent its send time is unknown (0); the arrival of the answer
+    // is then the best guess, off by at most a round trip, which the samples below correct.
+    double seedTime = up.sentTime() > 0 ? up.sentTime() : up.receiveTime();
+    clock.start(freq, (up.getLong("high") << 32) | up.getLong("clock"), seedTime);
     McuQuery getClock = lookupQuery("get_clock", "clock clock=%u", null);
     for (int i = 0; i < 8; i++) {
       reactor.pause(reactor.monotonic() + 0.050);

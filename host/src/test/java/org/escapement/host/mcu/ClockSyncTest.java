@@ -78,7 +78,7 @@ class ClockSyncTest {
   void extendsThirtyTwoBitClocksAcrossTheWrap() {
     ClockSync sync = new ClockSync();
     long nearWrap = (5L << 32) + 0xFFFFFF00L;
-    sync.start(50e6, nearWrap, 0);
+    sync.start(50e6, nearWrap, 1);
     assertThat(sync.extend(0x00000010L)).isEqualTo((6L << 32) + 0x10);
     assertThat(sync.extend(0xFFFFFE00L)).isEqualTo((5L << 32) + 0xFFFFFE00L);
   }
@@ -86,7 +86,7 @@ class ClockSyncTest {
   @Test
   void declaresTheMcuLostAfterFiveUnansweredQueries() {
     ClockSync sync = new ClockSync();
-    sync.start(50e6, 0, 0);
+    sync.start(50e6, 0, 1);
     for (int i = 0; i < ClockSync.MAX_PENDING_QUERIES; i++) {
       sync.querySent();
     }
