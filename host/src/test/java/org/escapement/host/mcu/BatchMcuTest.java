@@ -2,39 +2,18 @@ package org.escapement.host.mcu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.escapement.host.reactor.Reactor;
 import org.escapement.host.reactor.ReactorClock;
 import org.escapement.protocol.Dictionary;
 import org.escapement.protocol.Shared;
-import org.escapement.protocol.WireDump;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Batch mode: the host writes what it would send; the MCU's answers are made up. */
 class BatchMcuTest {
-  static List<String> dump(Dictionary dict, Path file) throws Exception {
-    List<String> lines = new ArrayList<>();
-    WireDump.Summary s = WireDump.dump(dict, new ByteArrayInputStream(Files.readAllBytes(file)),
-        new WireDump.Output() {
-          @Override
-          public void message(String line) {
-            lines.add(line);
-          }
-
-          @Override
-          public void problem(String description) {
-            throw new AssertionError(description);
-          }
-        });
-    assertThat(s.invalidBytes()).isZero();
-    return lines;
-  }
-
   @Test
   void writesTheConfigurationAsKlippersBatchModeDoes(@TempDir Path tmp) throws Exception {
     Dictionary avr = Dictionary.load(Shared.wire("atmega2560.dict"));
@@ -62,6 +41,6 @@ class BatchMcuTest {
     });
     reactor.close();
     // Same commands and the same CRC as Klipper computed for the same configuration.
-    assertThat(dump(avr, out)).containsExactlyElementsOf(klipper.subList(0, finalize + 1));
+    assertThat(WireCapture.decode(avr, out)).containsExactlyElementsOf(klipper.subList(0, finalize + 1));
   }
 }

@@ -91,6 +91,17 @@ public final class TemplateEngine {
         return var == null ? "" : PyRepr.str(var); // undefined prints empty, as in Jinja
       }
     });
+    jinjava.getGlobalContext().registerFilter(new Filter() {
+      @Override
+      public String getName() {
+        return "string"; // Python's str(): {'a': 1}, True, not Java's toString
+      }
+
+      @Override
+      public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+        return var == null ? "None" : PyRepr.str(var);
+      }
+    });
     register("action_respond_info", "respondInfo", Object.class);
     register("action_raise_error", "raiseError", Object.class);
     register("action_emergency_stop", "emergencyStop", Object[].class);

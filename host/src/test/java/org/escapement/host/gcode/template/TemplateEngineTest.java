@@ -98,6 +98,7 @@ class TemplateEngineTest {
         .isEqualTo("ba 3.5 14");
     assertThat(render("[{ params.MISSING }] { 0.1 + 0.2 } { 1e-5 } { 100000000000000000.0 }"))
         .isEqualTo("[] 0.30000000000000004 1e-05 1e+17");
+    assertThat(render("{ {'k': [1, True]}|string }")).isEqualTo("{'k': [1, True]}");
   }
 
   @Test

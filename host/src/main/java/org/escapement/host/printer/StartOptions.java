@@ -1,0 +1,26 @@
+package org.escapement.host.printer;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How the host was started ({@code ./escapement run} options, with klippy's meanings).
+ *
+ * @param config the printer.cfg
+ * @param input G-code file to run, then exit (null: none)
+ * @param batchOutput batch mode: write what would go to the MCU here (null: live)
+ * @param dictionaries batch mode: data dictionary per MCU name ("mcu" for the main one)
+ * @param speed simulated time runs this many times faster (1 for real printers)
+ */
+public record StartOptions(Path config, Path input, Path batchOutput,
+    Map<String, Path> dictionaries, double speed) {
+  public boolean isBatch() {
+    return batchOutput != null;
+  }
+
+  /** Batch output of a secondary MCU: {@code out.serial-NAME}, as Klipper names it. */
+  public Path batchOutputFor(String mcu) {
+    return mcu.equals("mcu") ? batchOutput
+        : batchOutput.resolveSibling(batchOutput.getFileName() + "-" + mcu);
+  }
+}
