@@ -18,7 +18,7 @@ import org.escapement.host.reactor.Reactor;
 import org.escapement.host.reactor.ReactorClock;
 import org.escapement.host.sim.EscapementHome;
 import org.escapement.host.sim.FaultRelay;
-import org.escapement.host.sim.Pty;
+import org.escapement.host.io.Pty;
 import org.escapement.host.sim.SimMcuProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,10 +2,13 @@ package org.escapement.host.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.escapement.host.log.HostInfo;
+import org.escapement.host.log.KlippyLog;
 import org.escapement.host.modules.StandardModules;
 import org.escapement.host.printer.HostSession;
 import org.escapement.host.printer.StartOptions;
@@ -21,9 +24,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run the host for a printer configuration.",
-      "With -o it runs in batch mode: nothing is connected, what would be sent to each MCU is"
-          + " written to the file (secondary MCUs to FILE-NAME) and the MCUs' answers are made"
-          + " up, as Klipper's batch mode does. Without -i, G-code is read from standard input."
+      "G-code comes from the file given with -i (the host exits when it has run), from the"
+          + " pseudo-terminal made with -I (for OctoPrint and other serial-port hosts), or"
+          + " else from standard input. With -o it runs in batch mode: nothing is connected,"
+          + " what would be sent to each MCU is written to the file (secondary MCUs to"
+          + " FILE-NAME) and the MCUs' answers are made up, as Klipper's batch mode does."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {"0:the G-code ran through", "1:an error (config, MCU, G-code)",
@@ -38,6 +43,10 @@ public final class RunCommand implements Callable<Integer> {
       description = "Run this G-code file, then exit.")
   Path input;
 
+  @Option(names = {"-I", "--input-tty"}, paramLabel = "PATH",
+      description = "Make a pseudo-terminal for G-code at PATH (e.g. /tmp/printer).")
+  Path inputTty;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
       description = "Batch mode: write the MCU command stream here.")
   Path output;
@@ -46,6 +55,19 @@ public final class RunCommand implements Callable<Integer> {
       description = "Batch mode: the data dictionary of the main MCU, or of MCU NAME.")
   List<String> dictionaries = List.of();
 
+  @Option(names = {"-l", "--logfile"}, paramLabel = "FILE",
+      description = "Write the log (klippy.log format) here; it is rotated at each start"
+          + " and at midnight, keeping five old logs.")
+  Path logfile;
+
+  @Option(names = "-v", description = "Log debug messages too.")
+  boolean verbose;
+
+  @Option(names = "--speed", paramLabel = "N", defaultValue = "1",
+      description = "Host time runs N times faster, to match a sped-up simulated MCU"
+          + " (default: ${DEFAULT-VALUE}).")
+  double speed;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(config)) {
@@ -53,6 +75,12 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (input != null && !Files.isRegularFile(input)) {
       throw new UserError(input + ": no such file");
+    }
+    if (input != null && inputTty != null) {
+      throw new UserError("-i and -I both give the G-code input; use one");
+    }
+    if (!(speed > 0)) {
+      throw new UserError("--speed must be above 0");
     }
     Map<String, Path> dicts = new LinkedHashMap<>();
     for (String d : dictionaries) {
@@ -63,9 +91,27 @@ public final class RunCommand implements Callable<Integer> {
       throw new UserError("-d only applies in batch mode (-o FILE)");
     }
     String version = Cli.class.getPackage().getImplementationVersion();
-    HostSession session = new HostSession(
-        new StartOptions(config, input, output, dicts, 1.0), StandardModules.registry(),
-        version == null ? "dev" : version, System.out, System.in);
-    return session.run();
+    version = version == null ? "dev" : version;
+    List<String> args = new ArrayList<>(List.of("escapement"));
+    args.addAll(spec.commandLine().getParseResult().originalArgs());
+    StartOptions options = new StartOptions(config, input, output, dicts, speed, inputTty,
+        args.toString());
+    try (KlippyLog log = logfile != null ? KlippyLog.toFile(logfile, verbose)
+        : KlippyLog.toStderr(verbose)) {
+      System.getLogger("host").log(System.Logger.Level.INFO, "Starting Escapement...");
+      log.setRolloverInfo("versions", String.join("\n",
+          "Args: " + args,
+          "Git version: 'escapement-" + version + "'",
+          "CPU: " + HostInfo.cpu(),
+          "Linux: " + HostInfo.linux(),
+          "Java: " + HostInfo.java()), true);
+      if (logfile == null && output == null) {
+        System.getLogger("host").log(System.Logger.Level.WARNING,
+            "No log file specified! Give one with -l for a real printer.");
+      }
+      HostSession session = new HostSession(options, StandardModules.registry(), version,
+          System.out, System.in);
+      return session.run();
+    }
   }
 }

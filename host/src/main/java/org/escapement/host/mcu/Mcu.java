@@ -271,9 +271,17 @@ public final class Mcu implements AutoCloseable {
     }
     shutdown = true;
     shutdownReason = r.message().getSymbol("static_string_id");
-    LOG.log(System.Logger.Level.ERROR, () -> "MCU '" + name + "' shutdown: " + shutdownReason
-        + "\n" + clock.dumpDebug() + "\n" + link.dumpDebug());
+    LOG.log(System.Logger.Level.ERROR, "MCU '" + name + "' shutdown: " + shutdownReason);
     listener.mcuShutdown(this, shutdownReason);
+  }
+
+  /** For the log after a shutdown: the clock sync state and the last messages both ways. */
+  public String dumpDebug() {
+    if (link == null || batch != null) {
+      return "";
+    }
+    return "MCU '" + name + "' shutdown: " + (shutdownReason == null ? "" : shutdownReason)
+        + "\n" + clock.dumpDebug() + "\n" + link.dumpDebug();
   }
 
   private void handleStats(Response r) {

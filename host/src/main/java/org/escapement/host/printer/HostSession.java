@@ -1,33 +1,38 @@
 package org.escapement.host.printer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.escapement.host.config.Config;
 import org.escapement.host.config.ConfigError;
 import org.escapement.host.config.ConfigSection;
 import org.escapement.host.config.Pins;
 import org.escapement.host.gcode.GCodeDispatch;
-import org.escapement.host.gcode.GCodeError;
+import org.escapement.host.gcode.GCodeIO;
+import org.escapement.host.gcode.GCodeInput;
+import org.escapement.host.log.KlippyLog;
 import org.escapement.host.mcu.Mcu;
 import org.escapement.host.mcu.McuException;
+import org.escapement.host.modules.ConfigFileStatus;
 import org.escapement.host.modules.McuModule;
+import org.escapement.host.modules.StatisticsModule;
+import org.escapement.host.modules.SystemStats;
 import org.escapement.host.reactor.Reactor;
 import org.escapement.host.reactor.ReactorClock;
 
 /**
- * One run of the host: read printer.cfg, build the printer's modules, connect and configure
- * its MCUs, then run G-code (a file, or lines from a console) until it is done or fails.
+ * The host from start to exit: each run reads printer.cfg, builds the printer's modules,
+ * connects and configures the MCUs, then runs G-code from the input. RESTART and
+ * FIRMWARE_RESTART end a run and start a new one on the same input, as klippy does.
+ *
+ * <p>A config or MCU error leaves the printer up but not ready (STATUS says why; fix it and
+ * RESTART); when G-code comes from a file the run ends there instead, with exit status 1.
  */
 public final class HostSession {
   private static final System.Logger LOG = System.getLogger("host");
@@ -37,8 +42,7 @@ public final class HostSession {
   private final String version;
   private final PrintStream out;
   private final InputStream console;
-  private Printer printer;
-  private final Map<String, McuModule> mcus = new LinkedHashMap<>();
+  private volatile Printer printer;
 
   public HostSession(StartOptions options, ModuleRegistry registry, String version,
       PrintStream out, InputStream console) {
@@ -49,178 +53,193 @@ public final class HostSession {
     this.console = console;
   }
 
+  /** Ends the session from another thread (as if the input had ended). */
+  public void stop() {
+    Printer p = printer;
+    if (p != null) {
+      p.reactor().post(() -> p.requestExit("exit"));
+    }
+  }
+
+  /** The printer of the current (or last) run. */
   public Printer printer() {
     return printer;
   }
 
   /**
-   * Runs to the end.
+   * Runs until the input ends or an error ends it.
    *
    * @return 0 when the input ran through, 1 on an error (config, MCU, G-code)
    */
-  public int run() throws InterruptedException {
-    Reactor reactor = new Reactor(options.isBatch() ? ReactorClock.virtual()
-        : ReactorClock.system(options.speed()));
-    CompletableFuture<Integer> result = new CompletableFuture<>();
-    reactor.setErrorHandler(e -> {
-      LOG.log(System.Logger.Level.ERROR, "internal error", e);
-      result.complete(1);
-    });
-    reactor.start("reactor");
-    printer = new Printer(reactor);
-    printer.onExit(r -> result.complete(r.equals("exit") ? 0 : 1));
-    reactor.post(() -> reactor.spawn(() -> {
-      try {
-        startPrinter();
-        runInput();
-      } catch (ConfigError | McuException e) {
-        printer.lookupObject("gcode", GCodeDispatch.class).respondError(e.getMessage());
-        printer.requestExit("error_exit");
-      } catch (GCodeError e) {
-        printer.requestExit("error_exit");
-      }
-    }));
-    int code;
-    try {
-      code = result.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      code = 1;
-    }
-    try {
-      reactor.call(() -> {
-        for (McuModule m : mcus.values()) {
-          m.mcu().close();
+  public int run() throws InterruptedException, IOException {
+    try (GCodeInput input = openInput()) {
+      String reason = "startup";
+      while (true) {
+        String result = runOnce(input, reason);
+        if (result.equals("exit")) {
+          return 0;
         }
-        return null;
-      });
-    } catch (java.util.concurrent.ExecutionException e) {
-      LOG.log(System.Logger.Level.WARNING, "closing MCUs: " + e.getCause());
+        if (!result.equals("restart") && !result.equals("firmware_restart")) {
+          return 1;
+        }
+        if (!options.isBatch()) {
+          Thread.sleep(1000); // as klippy: let a reset board come back before reconnecting
+        }
+        LOG.log(System.Logger.Level.INFO, "Restarting printer");
+        reason = result;
+      }
     }
-    reactor.close();
-    return code;
   }
 
-  private void startPrinter() {
-    GCodeDispatch gcode = new GCodeDispatch(printer, options.input() != null, version);
-    gcode.addOutput(out::println);
-    printer.addObject("gcode", gcode);
-    Pins pins = new Pins();
-    printer.addObject("pins", pins);
+  private GCodeInput openInput() throws IOException {
+    if (options.input() != null) {
+      return GCodeInput.file(options.input());
+    }
+    if (options.ptyPath() != null) {
+      GCodeInput.Stream pty = GCodeInput.pty(options.ptyPath());
+      LOG.log(System.Logger.Level.INFO, "G-code pseudo-terminal at " + options.ptyPath());
+      return pty;
+    }
+    return GCodeInput.console(console, out);
+  }
+
+  /** One printer run, from reading the config to its end; returns klippy's run result. */
+  private String runOnce(GCodeInput input, String startReason) throws InterruptedException {
+    Reactor reactor = new Reactor(options.isBatch() ? ReactorClock.virtual()
+        : ReactorClock.system(options.speed()));
+    Printer p = new Printer(reactor, options);
+    printer = p;
+    CompletableFuture<String> result = new CompletableFuture<>();
+    reactor.setErrorHandler(e -> {
+      LOG.log(System.Logger.Level.ERROR, "Unhandled exception during run", e);
+      p.invokeShutdown("Internal error: " + e);
+      if (p.exitResult() == null && options.input() != null) {
+        p.requestExit("error_exit");
+      }
+    });
+    p.onExit(result::complete);
+    reactor.start("reactor");
+    ZonedDateTime now = ZonedDateTime.now();
+    LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
+        "Start printer at %s (%.1f %.1f)", KlippyLog.asctime(now),
+        now.toInstant().toEpochMilli() / 1000.0, reactor.monotonic()));
+    reactor.post(() -> reactor.spawn(() -> connect(p, input, startReason)));
+    String r;
+    try {
+      r = result.get();
+    } catch (ExecutionException e) {
+      r = "error_exit";
+    }
+    String runResult = r;
+    try {
+      reactor.call(() -> {
+        if (runResult.equals("firmware_restart")) {
+          sendSafely(p, Printer.Event.FIRMWARE_RESTART);
+        }
+        sendSafely(p, Printer.Event.DISCONNECT);
+        return null;
+      });
+    } catch (ExecutionException e) {
+      LOG.log(System.Logger.Level.WARNING, "Unhandled exception during post run", e.getCause());
+    }
+    reactor.close();
+    return runResult;
+  }
+
+  private static void sendSafely(Printer p, Printer.Event event) {
+    try {
+      p.sendEvent(event);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "Unhandled exception during " + event, e);
+    }
+  }
+
+  /** Klipper's startup: config, modules, MCUs identify and connect, then ready. */
+  private void connect(Printer p, GCodeInput input, String startReason) {
+    GCodeDispatch gcode = new GCodeDispatch(p, options.input() != null, version);
+    if (input instanceof GCodeInput.File) {
+      gcode.addOutput(out::println); // a file has no one to answer: answers go to stdout
+    }
+    p.addObject("gcode", gcode);
+    p.addObject("gcode_io", new GCodeIO(p, gcode, input));
+    try {
+      loadModules(p);
+      p.sendEvent(Printer.Event.MCU_IDENTIFY);
+      p.sendEvent(Printer.Event.CONNECT);
+    } catch (ConfigError | McuException e) {
+      gcode.respondError(e.getMessage());
+      p.setError(e.getMessage());
+      return;
+    } catch (org.escapement.host.reactor.ReactorClosedException e) {
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "Unhandled exception during connect", e);
+      gcode.respondError("Internal error during connect: " + e);
+      p.setError("Internal error during connect: " + e);
+      return;
+    }
+    try {
+      p.setReady();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "Unhandled exception during ready callback", e);
+      p.invokeShutdown("Internal error during ready callback: " + e);
+    }
+    LOG.log(System.Logger.Level.DEBUG, "Printer ready (start reason: " + startReason + ")");
+  }
+
+  private void loadModules(Printer p) {
+    p.addObject("pins", new Pins());
     Config config = Config.load(options.config());
-    printer.addObject("configfile", new org.escapement.host.modules.ConfigFileStatus(config));
+    ConfigFileStatus configfile = new ConfigFileStatus(config);
+    p.addObject("configfile", configfile);
+    KlippyLog log = KlippyLog.current();
+    if (log != null) {
+      log.setRolloverInfo("config", "===== Config file =====\n"
+          + config.raw().render().stripTrailing()
+          + "\n=======================", true);
+    }
 
     // MCUs first: every pin name needs its chip, every module may need an MCU.
-    Mcu main = null;
-    for (String name : config.sectionNames()) {
-      if (name.equals("mcu")) {
-        McuModule m = new McuModule(printer, config.section(name), options, null);
-        main = m.mcu();
-        addMcu(m);
-      }
-    }
-    if (main == null) {
+    if (!config.hasSection("mcu")) {
       throw new ConfigError("Section 'mcu' must be specified");
     }
-    for (String name : config.sectionNames()) {
-      if (name.startsWith("mcu ")) {
-        addMcu(new McuModule(printer, config.section(name), options, main));
-      }
+    McuModule main = new McuModule(p, config.section("mcu"), null);
+    p.addObject("mcu", main);
+    for (ConfigSection s : config.sectionsWithPrefix("mcu ")) {
+      p.addObject(s.name(), new McuModule(p, s, main.mcu()));
     }
     for (ConfigSection section : config.sectionsWithPrefix("")) {
       String name = section.name();
       String kind = ModuleRegistry.kindOf(name);
-      if (kind.equals("mcu") || printer.hasObject(name)) {
+      if (kind.equals("mcu") || p.hasObject(name)) {
         continue;
       }
       ModuleRegistry.Factory factory = registry.find(kind);
       if (factory != null) {
-        Object module = factory.create(printer, section);
-        if (!printer.hasObject(name)) {
-          printer.addObject(name, module);
+        Object module = factory.create(p, section);
+        if (!p.hasObject(name)) {
+          p.addObject(name, module);
         }
       } else if (ModuleRegistry.knownToKlipper(kind)) {
         throw new ConfigError("Section '" + name + "' is not supported yet");
       }
     }
+    // Always there, as in Klipper, with or without a section.
+    if (!p.hasObject("statistics")) {
+      p.addObject("statistics", new StatisticsModule(p));
+    }
+    if (!p.hasObject("system_stats")) {
+      p.addObject("system_stats", new SystemStats());
+    }
     List<String> claimed = new ArrayList<>();
-    printer.objects().keySet().forEach(n -> claimed.add(n.toLowerCase(Locale.ROOT)));
+    p.objects().keySet().forEach(n -> claimed.add(n.toLowerCase(Locale.ROOT)));
     config.checkUnused(claimed);
-
-    for (McuModule m : mcus.values()) {
-      m.mcu().identify();
-    }
-    printer.sendEvent(Printer.Event.MCU_IDENTIFY);
-    printer.sendEvent(Printer.Event.CONNECT);
-    for (McuModule m : mcus.values()) {
-      m.mcu().configure();
-    }
-    printer.setReady();
   }
 
-  private void addMcu(McuModule m) {
-    mcus.put(m.name(), m);
-    printer.addObject(m.name().equals("mcu") ? "mcu" : "mcu " + m.name(), m);
-    m.mcu().setListener(new Mcu.Listener() {
-      @Override
-      public void mcuShutdown(Mcu mcu, String reason) {
-        printer.invokeShutdown("MCU '" + mcu.name() + "' shutdown: " + reason);
-      }
-
-      @Override
-      public void mcuLost(Mcu mcu, String message) {
-        printer.invokeShutdown(message);
-      }
-    });
-  }
-
-  private void runInput() {
-    GCodeDispatch gcode = printer.lookupObject("gcode", GCodeDispatch.class);
-    if (options.input() != null) {
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(options.input(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new ConfigError("Unable to read " + options.input() + ": " + e.getMessage());
-      }
-      gcode.mutex().lock();
-      try {
-        for (String line : lines) {
-          if (printer.exitResult() != null) {
-            return; // an error ended the run
-          }
-          gcode.process(List.of(line), false);
-        }
-      } finally {
-        gcode.mutex().unlock();
-      }
-      for (McuModule m : mcus.values()) {
-        m.mcu().flush();
-      }
-      printer.requestExit("exit");
-      return;
-    }
-    // A console: one line at a time from stdin, each answered with ok or !!.
-    Thread.ofPlatform().daemon().name("console").start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(console,
-          StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          String l = line;
-          CompletableFuture<Void> done = new CompletableFuture<>();
-          printer.reactor().post(() -> printer.reactor().spawn(() -> {
-            gcode.mutex().lock();
-            try {
-              gcode.process(List.of(l), true);
-            } finally {
-              gcode.mutex().unlock();
-              done.complete(null);
-            }
-          }));
-          done.join();
-        }
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "console: " + e.getMessage());
-      }
-      printer.reactor().post(() -> printer.requestExit("exit"));
-    });
+  /** The MCU of the current run by config name ({@code mcu}, or NAME of {@code [mcu NAME]}). */
+  public Mcu mcu(String name) {
+    McuModule m = printer.lookupObjectOrNull(name.equals("mcu") ? "mcu" : "mcu " + name,
+        McuModule.class);
+    return m == null ? null : m.mcu();
   }
 }

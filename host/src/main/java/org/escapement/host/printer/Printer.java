@@ -24,29 +24,64 @@ public final class Printer {
     READY,
     /** Something went wrong; outputs go to their safe state. */
     SHUTDOWN,
+    /** After SHUTDOWN: write what led to it into the log (sent messages, G-code input). */
+    ANALYZE_SHUTDOWN,
+    /** FIRMWARE_RESTART: reset the MCUs before the host restarts. */
+    FIRMWARE_RESTART,
     /** The host is stopping (restart or exit). */
     DISCONNECT
   }
 
-  public enum State { STARTUP, READY, SHUTDOWN, DISCONNECT }
+  /** As reported to users and API clients ({@code printer.webhooks.state}). */
+  public enum State {
+    STARTUP, READY, ERROR, SHUTDOWN;
+
+    public String apiName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public static final String MESSAGE_READY = "Printer is ready";
+  public static final String MESSAGE_STARTUP = "Printer is not ready\n"
+      + "The klippy host software is attempting to connect.  Please\n"
+      + "retry in a few moments.";
+  public static final String MESSAGE_RESTART = "Once the underlying issue is corrected, use "
+      + "the \"RESTART\"\ncommand to reload the config and restart the host software.\n"
+      + "Printer is halted";
+  public static final String MESSAGE_FIRMWARE_RESTART = "Once the underlying issue is "
+      + "corrected, use the\n\"FIRMWARE_RESTART\" command to reset the firmware, reload the\n"
+      + "config, and restart the host software.\nPrinter is shutdown";
 
   private static final System.Logger LOG = System.getLogger("printer");
 
   private final Reactor reactor;
+  private final StartOptions options;
   private final Map<String, Object> objects = new LinkedHashMap<>();
   private final Map<Event, List<Runnable>> handlers = new LinkedHashMap<>();
   private final Map<String, List<Consumer<Object>>> namedHandlers = new LinkedHashMap<>();
+  private final List<java.util.function.BooleanSupplier> inputDoneChecks = new ArrayList<>();
   private State state = State.STARTUP;
-  private String stateMessage = "Printer is not ready";
+  private String stateMessage = MESSAGE_STARTUP;
   private String exitResult;
   private final List<Consumer<String>> exitListeners = new ArrayList<>();
 
+  /** A printer for tests and tools: live, no input file. */
   public Printer(Reactor reactor) {
+    this(reactor, StartOptions.live(null));
+  }
+
+  public Printer(Reactor reactor, StartOptions options) {
     this.reactor = reactor;
+    this.options = options;
   }
 
   public Reactor reactor() {
     return reactor;
+  }
+
+  /** How the host was started (batch mode, input file, ...). */
+  public StartOptions startOptions() {
+    return options;
   }
 
   // ---- objects ----
@@ -125,6 +160,10 @@ public final class Printer {
     return state == State.SHUTDOWN;
   }
 
+  public boolean isReady() {
+    return state == State.READY;
+  }
+
   /** What to tell a user asking why the printer is not ready. */
   public String stateMessage() {
     return stateMessage;
@@ -132,8 +171,38 @@ public final class Printer {
 
   public void setReady() {
     state = State.READY;
-    stateMessage = "Printer is ready";
+    stateMessage = MESSAGE_READY;
     sendEvent(Event.READY);
+  }
+
+  /**
+   * Startup failed (config, MCU): the printer stays up but not ready, saying why, until a
+   * RESTART. A run from an input file ends here instead.
+   */
+  public void setError(String message) {
+    LOG.log(System.Logger.Level.ERROR, message);
+    state = State.ERROR;
+    stateMessage = message.stripTrailing() + "\n" + MESSAGE_RESTART;
+    if (options.input() != null) {
+      requestExit("error_exit");
+    }
+  }
+
+  /**
+   * Something that must be idle before a G-code file run may end (the toolhead with queued
+   * moves, a print from virtual SD): checked until all say yes.
+   */
+  public void addInputDoneCheck(java.util.function.BooleanSupplier idle) {
+    inputDoneChecks.add(idle);
+  }
+
+  /** Are all the parts that must finish before an input file's run ends idle? */
+  public boolean inputDone() {
+    boolean all = true;
+    for (var check : inputDoneChecks) {
+      all &= check.getAsBoolean();
+    }
+    return all;
   }
 
   /**
@@ -146,14 +215,15 @@ public final class Printer {
     }
     LOG.log(System.Logger.Level.ERROR, "Transition to shutdown state: " + message);
     state = State.SHUTDOWN;
-    stateMessage = message + "\nOnce the underlying issue is corrected, use the\n"
-        + "\"FIRMWARE_RESTART\" command to reset the firmware, reload the\n"
-        + "config, and restart the host software.\nPrinter is shutdown";
-    for (Runnable h : new ArrayList<>(handlers.getOrDefault(Event.SHUTDOWN, List.of()))) {
-      try {
-        h.run();
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "error in shutdown handler", e);
+    stateMessage = message + "\n" + MESSAGE_FIRMWARE_RESTART;
+    // Every handler runs, whatever the others do: each one makes its own outputs safe.
+    for (Event e : List.of(Event.SHUTDOWN, Event.ANALYZE_SHUTDOWN)) {
+      for (Runnable h : new ArrayList<>(handlers.getOrDefault(e, List.of()))) {
+        try {
+          h.run();
+        } catch (RuntimeException ex) {
+          LOG.log(System.Logger.Level.ERROR, "Exception in " + e + " handler", ex);
+        }
       }
     }
   }

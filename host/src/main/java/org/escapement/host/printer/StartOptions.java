@@ -11,9 +11,17 @@ import java.util.Map;
  * @param batchOutput batch mode: write what would go to the MCU here (null: live)
  * @param dictionaries batch mode: data dictionary per MCU name ("mcu" for the main one)
  * @param speed simulated time runs this many times faster (1 for real printers)
+ * @param ptyPath G-code from a pseudo-terminal made at this path (null: standard input),
+ *     when there is no input file
+ * @param args the command line, for the log
  */
 public record StartOptions(Path config, Path input, Path batchOutput,
-    Map<String, Path> dictionaries, double speed) {
+    Map<String, Path> dictionaries, double speed, Path ptyPath, String args) {
+  /** Live, G-code from standard input. */
+  public static StartOptions live(Path config) {
+    return new StartOptions(config, null, null, Map.of(), 1.0, null, "");
+  }
+
   public boolean isBatch() {
     return batchOutput != null;
   }

@@ -3,6 +3,7 @@ package org.escapement.host.sim;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.escapement.host.io.Pty;
 
 /**
  * Sits between a host and an MCU and damages the traffic the way a noisy cable does: flips a

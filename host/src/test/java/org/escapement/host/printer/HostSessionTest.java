@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.escapement.host.log.KlippyLog;
 import org.escapement.host.mcu.WireCapture;
 import org.escapement.host.modules.StandardModules;
 import org.escapement.protocol.Dictionary;
@@ -41,7 +42,7 @@ class HostSessionTest {
       Files.writeString(input, gcode);
     }
     StartOptions options = new StartOptions(cfg, input, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0);
+        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test");
     return new HostSession(options, StandardModules.registry(), "test",
         new PrintStream(replies, true, StandardCharsets.UTF_8), console).run();
   }
@@ -159,6 +160,32 @@ class HostSessionTest {
     assertThat(run(config, "SHOW\nSAVE_VARIABLE VARIABLE=Bad VALUE=1\n")).isEqualTo(1);
     assertThat(replies()).containsExactly("// offset=0.25",
         "!! VARIABLE must not contain upper case");
+  }
+
+  @Test
+  void restartInAFileGoesOnWithTheRestOfTheFile() throws Exception {
+    assertThat(run(MCU, "ECHO MSG=a\nRESTART\nECHO MSG=b\n")).isZero();
+    assertThat(replies()).containsExactly("// ECHO MSG=a", "// Klipper state: Ready",
+        "// ECHO MSG=b");
+  }
+
+  @Test
+  void theLogHasTheStartTheConfigAndAShutdownDump() throws Exception {
+    Path logFile = tmp.resolve("klippy.log");
+    try (KlippyLog log = KlippyLog.toFile(logFile, false)) {
+      assertThat(run(MCU + "[gcode_macro HI]\ngcode:\n  ECHO MSG=hi\n", "HI\nM112\n"))
+          .isEqualTo(1);
+      log.flush();
+    }
+    String text = Files.readString(logFile);
+    assertThat(text).containsSubsequence("Start printer at ",
+        "===== Config file =====\n[mcu]\nserial = /dev/ttyACM0\n\n[gcode_macro HI]\n"
+            + "gcode = \n\tECHO MSG=hi\n=======================",
+        "Loaded MCU 'mcu' 137 commands", "MCU 'mcu' config: ADC_MAX=1023",
+        "Configured MCU 'mcu' (500 moves)",
+        "Transition to shutdown state: Shutdown due to M112 command",
+        "Dumping gcode input 1 blocks\nRead ", ": 'HI\\nM112\\n'\n");
+    assertThat(replies()).containsExactly("// ECHO MSG=hi", "// Klipper state: Shutdown");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.escapement.host.sim;
+package org.escapement.host.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.escapement.host.sim;
+package org.escapement.host.io;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
