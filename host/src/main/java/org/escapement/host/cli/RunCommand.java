@@ -95,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(List.of("escapement"));
     args.addAll(spec.commandLine().getParseResult().originalArgs());
     StartOptions options = new StartOptions(config, input, output, dicts, speed, inputTty,
-        args.toString());
+        args.toString(), null);
     try (KlippyLog log = logfile != null ? KlippyLog.toFile(logfile, verbose)
         : KlippyLog.toStderr(verbose)) {
       System.getLogger("host").log(System.Logger.Level.INFO, "Starting Escapement...");

@@ -28,12 +28,7 @@ public final class SaveVariablesModule implements StatusProvider {
   private Map<String, Object> variables = new TreeMap<>();
 
   public SaveVariablesModule(Printer printer, ConfigSection section) {
-    String name = section.get("filename");
-    Path p = Path.of(name.startsWith("~") ? System.getProperty("user.home") + name.substring(1)
-        : name);
-    Path base = section.config().file() == null ? Path.of("")
-        : section.config().file().toAbsolutePath().getParent();
-    file = base.resolve(p);
+    file = printer.startOptions().resolvePath(section.get("filename"));
     load();
     printer.lookupObject("gcode", GCodeDispatch.class).register("SAVE_VARIABLE", this::save,
         false, "Save arbitrary variables to disk");

@@ -14,12 +14,22 @@ import java.util.Map;
  * @param ptyPath G-code from a pseudo-terminal made at this path (null: standard input),
  *     when there is no input file
  * @param args the command line, for the log
+ * @param workDir relative paths in the config (virtual SD, variables file) start here; null:
+ *     the working directory, as in Klipper
  */
 public record StartOptions(Path config, Path input, Path batchOutput,
-    Map<String, Path> dictionaries, double speed, Path ptyPath, String args) {
+    Map<String, Path> dictionaries, double speed, Path ptyPath, String args, Path workDir) {
   /** Live, G-code from standard input. */
   public static StartOptions live(Path config) {
-    return new StartOptions(config, null, null, Map.of(), 1.0, null, "");
+    return new StartOptions(config, null, null, Map.of(), 1.0, null, "", null);
+  }
+
+  /** A path from the config: {@code ~} is the home directory, relative is from workDir. */
+  public Path resolvePath(String path) {
+    String p = path.equals("~") || path.startsWith("~/")
+        ? System.getProperty("user.home") + path.substring(1) : path;
+    Path base = workDir != null ? workDir : Path.of("").toAbsolutePath();
+    return base.resolve(p).normalize();
   }
 
   public boolean isBatch() {

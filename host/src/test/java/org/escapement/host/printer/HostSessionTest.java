@@ -42,7 +42,7 @@ class HostSessionTest {
       Files.writeString(input, gcode);
     }
     StartOptions options = new StartOptions(cfg, input, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test");
+        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test", tmp);
     return new HostSession(options, StandardModules.registry(), "test",
         new PrintStream(replies, true, StandardCharsets.UTF_8), console).run();
   }

@@ -81,7 +81,7 @@ class InputSourcesTest {
     typing = new PipedOutputStream();
     PipedInputStream console = new PipedInputStream(typing, 65536);
     StartOptions options = new StartOptions(cfg, null, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test");
+        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test", tmp);
     PrintStream out = new PrintStream(answers, true, StandardCharsets.UTF_8);
     exit = CompletableFuture.supplyAsync(() -> {
       try {
@@ -168,7 +168,7 @@ class InputSourcesTest {
     Path cfg = config("");
     Path link = tmp.resolve("printer");
     StartOptions options = new StartOptions(cfg, null, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, link, "test");
+        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, link, "test", tmp);
     HostSession session = new HostSession(options, StandardModules.registry(), "test",
         new PrintStream(OutputStream.nullOutputStream()), null);
     exit = CompletableFuture.supplyAsync(() -> {
