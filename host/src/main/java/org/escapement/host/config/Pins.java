@@ -165,6 +165,11 @@ public final class Pins {
       aliases.replaceAll((a, p) -> p.equals(alias) ? target : p);
     }
 
+    /** The MCU's name for a pin name or alias. */
+    public String resolve(String name) {
+      return aliases.getOrDefault(name, name);
+    }
+
     /**
      * Rewrites {@code pin=NAME} parameters of a config command to the MCU's own names; refuses a
      * reserved pin and a pin used under two names.

@@ -98,6 +98,7 @@ public final class Mcu implements AutoCloseable {
   // configuration
   private int oidCount;
   private final List<Runnable> configCallbacks = new ArrayList<>();
+  private java.util.function.UnaryOperator<String> configRewriter = c -> c;
   private final List<String> configCmds = new ArrayList<>();
   private final List<String> restartCmds = new ArrayList<>();
   private final List<String> initCmds = new ArrayList<>();
@@ -343,11 +344,22 @@ public final class Mcu implements AutoCloseable {
     }
   }
 
+  /**
+   * Rewrites each config command before it is sent (pin aliases to the MCU's own names, checks
+   * for reserved pins); the CRC covers the rewritten text.
+   */
+  public void setConfigRewriter(java.util.function.UnaryOperator<String> rewriter) {
+    this.configRewriter = rewriter;
+  }
+
   private void finalizeConfig() {
     for (Runnable cb : configCallbacks) {
       cb.run();
     }
     finalized = true;
+    configCmds.replaceAll(configRewriter);
+    initCmds.replaceAll(configRewriter);
+    restartCmds.replaceAll(configRewriter);
     configCmds.add(0, "allocate_oids count=" + oidCount);
     CRC32 crc = new CRC32();
     crc.update(String.join("\n", configCmds).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -512,6 +524,21 @@ public final class Mcu implements AutoCloseable {
 
   public double estimatedPrintTime(double eventtime) {
     return clock.estimatedPrintTime(eventtime);
+  }
+
+  /** Host time now, on the reactor's clock. */
+  public double reactorTime() {
+    return reactor.monotonic();
+  }
+
+  /**
+   * The clock to start a periodic query at: the next whole print second at least half a second
+   * away, plus 10 ms per oid so the queries of different objects do not coincide.
+   */
+  public long querySlot(int oid) {
+    long slot = secondsToClock(oid * 0.01);
+    double t = Math.floor(estimatedPrintTime(reactor.monotonic()) + 1.5);
+    return printTimeToClock(t) + slot;
   }
 
   public long secondsToClock(double seconds) {

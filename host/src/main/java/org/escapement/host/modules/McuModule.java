@@ -72,8 +72,18 @@ public final class McuModule implements StatusProvider, StatsSource {
         printer.invokeShutdown(message);
       }
     });
+    Pins.Resolver resolver = printer.lookupObject("pins", Pins.class).resolver(name);
+    mcu.setConfigRewriter(resolver::update);
     printer.onEvent(Printer.Event.MCU_IDENTIFY, () -> {
       mcu.identify();
+      // Pins the firmware keeps for itself (its serial port, ...) are refused by name.
+      mcu.dictionary().constants().forEach((constant, value) -> {
+        if (constant.startsWith("RESERVE_PINS_")) {
+          for (String reserved : value.split(",")) {
+            resolver.reserve(reserved.strip(), constant.substring("RESERVE_PINS_".length()));
+          }
+        }
+      });
       KlippyLog log = KlippyLog.current();
       if (log != null) {
         log.setRolloverInfo("mcu " + name, mcu.logInfo(), false);

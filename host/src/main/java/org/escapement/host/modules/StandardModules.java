@@ -10,6 +10,7 @@ public final class StandardModules {
     return new ModuleRegistry()
         .register("gcode_macro", GCodeMacroModule::new)
         .register("delayed_gcode", DelayedGcodeModule::new)
-        .register("save_variables", SaveVariablesModule::new);
+        .register("save_variables", SaveVariablesModule::new)
+        .register("static_digital_output", StaticDigitalOutputModule::new);
   }
 }
