@@ -45,31 +45,44 @@ public final class SimMcuProcess implements AutoCloseable {
    */
   public static Path build(Path home, String config) throws IOException {
     Path fw = home.resolve("mcu-firmware");
-    Path log = Files.createTempFile("escapement-build-" + config, ".log");
-    ProcessBuilder pb = new ProcessBuilder("make", "-C", fw.toString(),
-        "KCONFIG_CONFIG=configs/" + config + ".config", "OUT=out/" + config + "/")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    runMake(fw, config + " firmware", List.of("KCONFIG_CONFIG=configs/" + config + ".config",
+        "OUT=out/" + config + "/"));
+    return fw.resolve("out/" + config + "/escapement.elf");
+  }
+
+  private static void runMake(Path fw, String what, List<String> args) throws IOException {
+    Path log = Files.createTempFile("escapement-make", ".log");
+    List<String> cmd = new ArrayList<>(List.of("make", "-C", fw.toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
     try {
       Process p = pb.start();
       if (!p.waitFor(600, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException("building the " + config + " firmware took over 10 minutes");
+        throw new IOException("building the " + what + " took over 10 minutes");
       }
       if (p.exitValue() != 0) {
         List<String> lines = Files.readAllLines(log);
-        throw new IOException("building the " + config + " firmware failed:\n"
+        throw new IOException("building the " + what + " failed:\n"
             + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while building the firmware", e);
+      throw new IOException("interrupted while building the " + what, e);
     } finally {
       Files.deleteIfExists(log);
     }
-    return fw.resolve("out/" + config + "/escapement.elf");
   }
 
-  /** Starts the simulator and waits until its pty is ready. */
+  /** Builds the host tools of mcu-firmware (the simavr bridge, the console...). */
+  public static Path buildTools(Path home) throws IOException {
+    Path fw = home.resolve("mcu-firmware");
+    runMake(fw, "tools", List.of("tools"));
+    return fw.resolve("out/tools");
+  }
+
+  /** Starts the simulated MCU (the firmware built for the sim board). */
   public static SimMcuProcess start(Path elf, Options o) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(elf.toString(), "-I", o.link().toString()));
     if (o.speed() != 1.0) {
@@ -81,9 +94,32 @@ public final class SimMcuProcess implements AutoCloseable {
     if (o.trace() != null) {
       cmd.addAll(List.of("--trace", o.trace().toString()));
     }
-    Files.deleteIfExists(o.link());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    SimMcuProcess sim = new SimMcuProcess(p, o.link());
+    return start(cmd, o.link());
+  }
+
+  /**
+   * Starts AVR firmware in simavr through the bridge from {@link #buildTools}: UART0 on a pty
+   * at {@code link}, the port pins traced to {@code trace} (null for none).
+   */
+  public static SimMcuProcess startAvr(Path tools, Path elf, Path link, Path trace)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(tools.resolve("simavr-bridge").toString(),
+        "-I", link.toString()));
+    if (trace != null) {
+      cmd.addAll(List.of("--trace", trace.toString()));
+    }
+    cmd.add(elf.toString());
+    return start(cmd, link);
+  }
+
+  /**
+   * Starts {@code command}, a simulator that links its pty at {@code link} and says so on
+   * stdout ("... linked at PATH"), and waits for that.
+   */
+  public static SimMcuProcess start(List<String> command, Path link) throws IOException {
+    Files.deleteIfExists(link);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    SimMcuProcess sim = new SimMcuProcess(p, link);
     Object ready = new Object();
     boolean[] linked = {false};
     Thread.ofPlatform().daemon().name("sim-mcu output").start(() -> {
