@@ -24,7 +24,8 @@ public record McuPin(Mcu mcu, String name, boolean invert, int pullup, String wh
     Enumeration pins = mcu.dictionary() == null ? null
         : mcu.dictionary().enumeration("pin").orElse(null);
     if (pins != null && pins.valueOf(resolved) == null) {
-      throw new ConfigError(where + ": MCU '" + mcu.name() + "' has no pin '" + resolved + "'");
+      throw new ConfigError(where + ": Pin '" + resolved + "' is not a valid pin name on mcu '"
+          + mcu.name() + "'");
     }
   }
 }

@@ -94,7 +94,7 @@ class PinObjectsTest {
   void pinMistakesNameTheOption() throws Exception {
     assertThat(sent("[test_pins]\npwm_pin: PZ9\nadc_pin: PK5\n")).singleElement().asString()
         .startsWith("!! Option 'pwm_pin' in section 'test_pins' (")
-        .endsWith("printer.cfg:5): MCU 'mcu' has no pin 'PZ9'");
+        .endsWith("printer.cfg:5): Pin 'PZ9' is not a valid pin name on mcu 'mcu'");
     replies.reset();
     assertThat(sent("[test_pins]\npwm_pin: PK5\nadc_pin: PK5\n")).singleElement().asString()
         .startsWith("!! Option 'adc_pin' in section 'test_pins' (")
