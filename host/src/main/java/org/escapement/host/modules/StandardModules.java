@@ -11,6 +11,14 @@ public final class StandardModules {
         .register("gcode_macro", GCodeMacroModule::new)
         .register("delayed_gcode", DelayedGcodeModule::new)
         .register("save_variables", SaveVariablesModule::new)
-        .register("static_digital_output", StaticDigitalOutputModule::new);
+        .register("static_digital_output", StaticDigitalOutputModule::new)
+        .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
+        .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
+        .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)
+        .register("pid_calibrate", org.escapement.host.heaters.PidCalibrateModule::new)
+        .register("thermistor", org.escapement.host.heaters.ThermistorModule::new)
+        .register("adc_temperature", org.escapement.host.heaters.AdcTemperatureModule::new)
+        .register("temperature_sensor",
+            org.escapement.host.heaters.TemperatureSensorModule::new);
   }
 }

@@ -1,0 +1,39 @@
+package org.escapement.host.heaters;
+
+import java.util.function.DoubleConsumer;
+import org.escapement.host.modules.McuModule;
+import org.escapement.host.printer.Printer;
+
+/**
+ * When heater and fan changes take effect relative to queued moves. A fan speed from G-code
+ * belongs between the moves before and after it, so it is timed by the toolhead's lookahead;
+ * waiting for a temperature keeps the toolhead's print time moving.
+ *
+ * <p>Without a toolhead (a printer.cfg with no motion, tests) changes take effect as soon as
+ * the MCU can schedule them.
+ */
+public final class ToolheadTiming {
+  /** How far ahead of the MCU's clock a change is scheduled when nothing is queued. */
+  static final double BUFFER_TIME_START = 0.250;
+
+  private final Printer printer;
+  private double lastTime;
+
+  public ToolheadTiming(Printer printer) {
+    this.printer = printer;
+  }
+
+  /** The print time at the end of the queued moves (the earliest time for a new event). */
+  public double lastMoveTime() {
+    McuModule mcu = printer.lookupObjectOrNull("mcu", McuModule.class);
+    double now = mcu == null ? 0
+        : mcu.mcu().estimatedPrintTime(printer.reactor().monotonic()) + BUFFER_TIME_START;
+    lastTime = Math.max(lastTime, now);
+    return lastTime;
+  }
+
+  /** Runs {@code callback} with the print time at which the moves queued so far end. */
+  public void registerLookaheadCallback(DoubleConsumer callback) {
+    callback.accept(lastMoveTime());
+  }
+}
