@@ -19,6 +19,10 @@ public final class StandardModules {
         .register("thermistor", org.escapement.host.heaters.ThermistorModule::new)
         .register("adc_temperature", org.escapement.host.heaters.AdcTemperatureModule::new)
         .register("temperature_sensor",
-            org.escapement.host.heaters.TemperatureSensorModule::new);
+            org.escapement.host.heaters.TemperatureSensorModule::new)
+        .register("fan", org.escapement.host.fans.FanModule::new)
+        .register("fan_generic", org.escapement.host.fans.FanGenericModule::new)
+        .register("heater_fan", org.escapement.host.fans.HeaterFanModule::new)
+        .register("temperature_fan", org.escapement.host.fans.TemperatureFanModule::new);
   }
 }
