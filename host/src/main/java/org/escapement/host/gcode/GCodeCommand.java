@@ -84,6 +84,11 @@ public final class GCodeCommand {
     return d;
   }
 
+  /** The parameter as a number, or null when it is absent. */
+  public Double getFloatOrNull(String name, Bounds bounds) {
+    return params.containsKey(name) ? getFloat(name, null, bounds) : null;
+  }
+
   public int getInt(String name, Integer fallback) {
     return getInt(name, fallback, Bounds.NONE);
   }

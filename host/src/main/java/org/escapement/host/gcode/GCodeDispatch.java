@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.escapement.host.config.ConfigError;
+import org.escapement.host.motion.Toolhead;
+import org.escapement.host.printer.CommandError;
 import org.escapement.host.printer.Printer;
 import org.escapement.host.printer.StatusProvider;
 import org.escapement.host.reactor.ReactorMutex;
@@ -69,9 +71,9 @@ public final class GCodeDispatch implements StatusProvider {
     register("M110", c -> {}, true, null); // line numbers are ignored
     register("M112", c -> printer.invokeShutdown("Shutdown due to M112 command"), true, null);
     register("M115", this::cmdM115, true, null);
-    register("RESTART", c -> printer.requestExit("restart"), true,
+    register("RESTART", c -> requestRestart("restart"), true,
         "Reload config file and restart host software");
-    register("FIRMWARE_RESTART", c -> printer.requestExit("firmware_restart"), true,
+    register("FIRMWARE_RESTART", c -> requestRestart("firmware_restart"), true,
         "Restart firmware, host, and reload config");
     register("ECHO", c -> c.respondInfo(c.commandLine()), true, null);
     register("STATUS", this::cmdStatus, true, "Report the printer status");
@@ -230,7 +232,7 @@ public final class GCodeDispatch implements StatusProvider {
         } else {
           runDefault(cmd);
         }
-      } catch (GCodeError e) {
+      } catch (CommandError e) {
         respondError(e.getMessage());
         printer.sendEvent("gcode:command_error", e.getMessage());
         if (!needAck) {
@@ -313,6 +315,25 @@ public final class GCodeDispatch implements StatusProvider {
     if (fileInput) {
       printer.requestExit("error_exit");
     }
+  }
+
+  /**
+   * Ends the run ({@code exit}, {@code restart}, {@code firmware_restart}) once queued motion
+   * has finished: motors off, half a second, then wait for the MCUs to catch up.
+   */
+  public void requestRestart(String result) {
+    Toolhead toolhead = printer.lookupObjectOrNull("toolhead", Toolhead.class);
+    if (ready && toolhead != null) {
+      double printTime = toolhead.lastMoveTime();
+      if (result.equals("exit")) {
+        LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+            "Exiting (print time %.3fs)", printTime));
+      }
+      printer.sendEvent("gcode:request_restart", printTime);
+      toolhead.dwell(0.500);
+      toolhead.waitMoves();
+    }
+    printer.requestExit(result);
   }
 
   // ---- built-in commands ----

@@ -1,7 +1,9 @@
 package org.escapement.host.gcode;
 
-/** A command failed in a way the user should hear about ("!! message"); the printer goes on. */
-public final class GCodeError extends RuntimeException {
+import org.escapement.host.printer.CommandError;
+
+/** A G-code command failed ("!! message"); the printer goes on. */
+public final class GCodeError extends CommandError {
   public GCodeError(String message) {
     super(message);
   }

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.escapement.host.gcode.template.PyRepr;
+import org.escapement.host.printer.CommandError;
 import org.escapement.host.printer.Printer;
 import org.escapement.host.printer.StatsSource;
 import org.escapement.host.reactor.Reactor;
@@ -68,6 +69,9 @@ public final class GCodeIO implements StatsSource {
       byte[] data = chunk == null ? new byte[0] : chunk;
       logInput(input.add(data), data.length);
       runLines(false);
+      // Between chunks the reactor runs what is due (step flushing), as between reads of a
+      // file descriptor; batch output depends on this order.
+      printer.reactor().pause(Reactor.NOW);
       if (chunk == null) {
         if (input.backlog() == 0) {
           finish();
@@ -129,7 +133,7 @@ public final class GCodeIO implements StatsSource {
           reportBacklog();
           gcode.process(java.util.List.of(line), needAck);
         }
-      } catch (GCodeError e) {
+      } catch (CommandError e) {
         return; // reported already; from a file, the run is over
       } finally {
         gcode.mutex().unlock();
@@ -149,7 +153,9 @@ public final class GCodeIO implements StatsSource {
     while (!printer.inputDone() && printer.exitResult() == null) {
       reactor.pause(reactor.monotonic() + 0.010);
     }
-    printer.requestExit("exit");
+    if (printer.exitResult() == null) {
+      gcode.requestRestart("exit");
+    }
   }
 
   private void dumpInput() {

@@ -50,6 +50,8 @@ public final class KlippyLog implements AutoCloseable {
   private final Map<String, String> rollover = new TreeMap<>();
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
+  /** Whether rollover info is written when set (not on a quiet stderr). */
+  private boolean echoRollover = true;
   private Writer out;
   private LocalDate day;
 
@@ -101,6 +103,7 @@ public final class KlippyLog implements AutoCloseable {
     KlippyLog log = new KlippyLog(null, Clock.systemDefaultZone(),
         new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
     log.install(verbose ? Level.FINE : Level.WARNING);
+    log.echoRollover = verbose;
     return log;
   }
 
@@ -134,7 +137,7 @@ public final class KlippyLog implements AutoCloseable {
       return;
     }
     rollover.put(name, info);
-    if (log) {
+    if (log && echoRollover) {
       queue.add(info + "\n");
     }
   }

@@ -496,8 +496,13 @@ public final class Mcu implements AutoCloseable {
     }
   }
 
-  private double constantNumberOr(String constant, double fallback) {
+  public double constantNumberOr(String constant, double fallback) {
     return dictionary.constant(constant).map(Double::parseDouble).orElse(fallback);
+  }
+
+  /** Move-queue slots left for steppers (the MCU's total less the scheduled outputs'). */
+  public int stepperMoveSlots() {
+    return moveCount - reservedMoveSlots;
   }
 
   public int moveCount() {
@@ -545,9 +550,15 @@ public final class Mcu implements AutoCloseable {
     return (long) (seconds * clock.mcuFreq());
   }
 
-  /** Re-aligns a secondary MCU's print time with the main MCU's (motion calls this). */
-  public void calibrateClock(double printTime, double eventtime) {
-    clock.calibrate(printTime, eventtime);
+  /**
+   * Re-aligns a secondary MCU's print time with the main MCU's (motion calls this once a
+   * second).
+   *
+   * @return the print-time-to-clock map now in use: {offset, frequency}, clock = (t - offset) *
+   *     frequency
+   */
+  public double[] calibrateClock(double printTime, double eventtime) {
+    return clock.calibrate(printTime, eventtime);
   }
 
   // ---- shutdown and restart ----

@@ -7,6 +7,7 @@ import org.escapement.host.gcode.GCodeCommand;
 import org.escapement.host.gcode.GCodeDispatch;
 import org.escapement.host.gcode.GCodeError;
 import org.escapement.host.gcode.template.TemplateEngine;
+import org.escapement.host.printer.CommandError;
 import org.escapement.host.printer.Printer;
 import org.escapement.host.printer.StatusProvider;
 import org.escapement.host.reactor.Reactor;
@@ -58,7 +59,7 @@ public final class DelayedGcodeModule implements StatusProvider {
       GCodeDispatch gcode = printer.lookupObject("gcode", GCodeDispatch.class);
       try {
         gcode.runScript(macros.render(template, macros.context()));
-      } catch (GCodeError e) {
+      } catch (CommandError e) {
         LOG.log(System.Logger.Level.WARNING, "Script running error: " + e.getMessage());
       } finally {
         running = false;

@@ -89,7 +89,14 @@ public final class McuModule implements StatusProvider, StatsSource {
         log.setRolloverInfo("mcu " + name, mcu.logInfo(), false);
       }
     });
-    printer.onEvent(Printer.Event.CONNECT, mcu::configure);
+    printer.onEvent(Printer.Event.CONNECT, () -> {
+      mcu.configure();
+      var motion = printer.lookupObjectOrNull("motion_queuing",
+          org.escapement.host.motion.MotionQueuing.class);
+      if (motion != null) {
+        motion.setupMoveQueue(mcu, mcu.stepperMoveSlots());
+      }
+    });
     printer.onEvent(Printer.Event.SHUTDOWN, () -> {
       if (!mcu.isShutdown()) {
         mcu.emergencyStop(); // the MCU stops its outputs at once, heaters included

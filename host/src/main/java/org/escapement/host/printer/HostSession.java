@@ -15,6 +15,7 @@ import org.escapement.host.config.ConfigSection;
 import org.escapement.host.config.Pins;
 import org.escapement.host.gcode.GCodeDispatch;
 import org.escapement.host.gcode.GCodeIO;
+import org.escapement.host.gcode.GCodeMove;
 import org.escapement.host.gcode.GCodeInput;
 import org.escapement.host.log.KlippyLog;
 import org.escapement.host.mcu.Mcu;
@@ -23,6 +24,8 @@ import org.escapement.host.modules.ConfigFileStatus;
 import org.escapement.host.modules.McuModule;
 import org.escapement.host.modules.StatisticsModule;
 import org.escapement.host.modules.SystemStats;
+import org.escapement.host.motion.Homing;
+import org.escapement.host.motion.Toolhead;
 import org.escapement.host.reactor.Reactor;
 import org.escapement.host.reactor.ReactorClock;
 
@@ -211,7 +214,7 @@ public final class HostSession {
     for (ConfigSection section : config.sectionsWithPrefix("")) {
       String name = section.name();
       String kind = ModuleRegistry.kindOf(name);
-      if (kind.equals("mcu") || p.hasObject(name)) {
+      if (kind.equals("mcu") || p.hasObject(name) || ModuleRegistry.isToolheadSection(kind)) {
         continue;
       }
       ModuleRegistry.Factory factory = registry.find(kind);
@@ -224,6 +227,11 @@ public final class HostSession {
         throw new ConfigError("Section '" + name + "' is not supported yet");
       }
     }
+    // The toolhead, its kinematics and extruders, and the parts every printer has.
+    new Toolhead(p, config.section("printer"));
+    Homing.registerCommands(p);
+    registry.afterToolhead(p, config);
+    p.addObject("gcode_move", new GCodeMove(p));
     // Always there, as in Klipper, with or without a section.
     if (!p.hasObject("statistics")) {
       p.addObject("statistics", new StatisticsModule(p));

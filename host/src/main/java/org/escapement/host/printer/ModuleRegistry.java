@@ -54,6 +54,22 @@ public final class ModuleRegistry {
       "tuning_tower", "verify_heater", "virtual_sdcard", "z_thermal_adjust", "z_tilt");
 
   private final Map<String, Factory> byKind = new LinkedHashMap<>();
+  private final java.util.List<java.util.function.BiConsumer<Printer, org.escapement.host.config.Config>>
+      afterToolhead = new java.util.ArrayList<>();
+
+  /**
+   * Runs {@code setup} once the toolhead exists (extruders: they are sections that need it).
+   */
+  public ModuleRegistry onToolhead(
+      java.util.function.BiConsumer<Printer, org.escapement.host.config.Config> setup) {
+    afterToolhead.add(setup);
+    return this;
+  }
+
+  /** Called by the session right after building the toolhead. */
+  public void afterToolhead(Printer printer, org.escapement.host.config.Config config) {
+    afterToolhead.forEach(s -> s.accept(printer, config));
+  }
 
   public ModuleRegistry register(String kind, Factory factory) {
     if (byKind.putIfAbsent(kind, factory) != null) {
@@ -69,6 +85,16 @@ public final class ModuleRegistry {
 
   public boolean handles(String kind) {
     return byKind.containsKey(kind);
+  }
+
+  /**
+   * Sections the toolhead reads itself ([printer], the kinematics' steppers, extruders): they
+   * have no module of their own, and any the kinematics did not read are reported unused.
+   */
+  public static boolean isToolheadSection(String kind) {
+    return kind.equals("printer") || kind.startsWith("stepper_") || kind.equals("extruder")
+        || kind.matches("extruder\\d+") || kind.equals("dual_carriage")
+        || kind.equals("carriage") || kind.equals("extra_carriage");
   }
 
   /** Is this a section Klipper has (so only missing here, not misspelt)? */

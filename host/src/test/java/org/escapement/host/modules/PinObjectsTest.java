@@ -41,7 +41,8 @@ class PinObjectsTest {
 
   List<String> sent(String config) throws Exception {
     Path cfg = tmp.resolve("printer.cfg");
-    Files.writeString(cfg, "[mcu]\nserial: /dev/ttyACM0\n\n" + config);
+    Files.writeString(cfg, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
+        + "max_velocity: 300\nmax_accel: 3000\n\n" + config);
     Path gcode = tmp.resolve("in.gcode");
     Files.writeString(gcode, "");
     StartOptions options = new StartOptions(cfg, gcode, tmp.resolve("out.serial"),
@@ -94,7 +95,7 @@ class PinObjectsTest {
   void pinMistakesNameTheOption() throws Exception {
     assertThat(sent("[test_pins]\npwm_pin: PZ9\nadc_pin: PK5\n")).singleElement().asString()
         .startsWith("!! Option 'pwm_pin' in section 'test_pins' (")
-        .endsWith("printer.cfg:5): Pin 'PZ9' is not a valid pin name on mcu 'mcu'");
+        .endsWith("printer.cfg:10): Pin 'PZ9' is not a valid pin name on mcu 'mcu'");
     replies.reset();
     assertThat(sent("[test_pins]\npwm_pin: PK5\nadc_pin: PK5\n")).singleElement().asString()
         .startsWith("!! Option 'adc_pin' in section 'test_pins' (")

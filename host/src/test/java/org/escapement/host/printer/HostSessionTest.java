@@ -27,7 +27,8 @@ class HostSessionTest {
   @TempDir Path tmp;
   final ByteArrayOutputStream replies = new ByteArrayOutputStream();
 
-  static final String MCU = "[mcu]\nserial: /dev/ttyACM0\n\n";
+  static final String MCU = "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
+      + "max_velocity: 300\nmax_accel: 3000\n\n";
 
   int run(String config, String gcode) throws Exception {
     return run(config, gcode, InputStream.nullInputStream());
@@ -112,7 +113,7 @@ class HostSessionTest {
     assertThat(run(MCU + "[gcode_makro X]\ngcode: M115\n", "")).isEqualTo(1);
     assertThat(replies()).singleElement().asString()
         .startsWith("!! Section 'gcode_makro x' is not a valid config section")
-        .contains("printer.cfg:4");
+        .contains("printer.cfg:9");
 
     replies.reset();
     assertThat(run(MCU + "[gcode_macro X]\ngcode: M115\ngcod: M115\n", "")).isEqualTo(1);
@@ -179,7 +180,8 @@ class HostSessionTest {
     }
     String text = Files.readString(logFile);
     assertThat(text).containsSubsequence("Start printer at ",
-        "===== Config file =====\n[mcu]\nserial = /dev/ttyACM0\n\n[gcode_macro HI]\n"
+        "===== Config file =====\n[mcu]\nserial = /dev/ttyACM0\n\n[printer]\n"
+            + "kinematics = none\nmax_velocity = 300\nmax_accel = 3000\n\n[gcode_macro HI]\n"
             + "gcode = \n\tECHO MSG=hi\n=======================",
         "Loaded MCU 'mcu' 137 commands", "MCU 'mcu' config: ADC_MAX=1023",
         "Configured MCU 'mcu' (500 moves)",

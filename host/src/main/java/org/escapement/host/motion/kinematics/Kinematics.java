@@ -1,0 +1,60 @@
+package org.escapement.host.motion.kinematics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.escapement.host.config.ConfigError;
+import org.escapement.host.config.ConfigSection;
+import org.escapement.host.motion.Homing;
+import org.escapement.host.motion.Move;
+import org.escapement.host.motion.Stepper;
+import org.escapement.host.motion.Toolhead;
+
+/**
+ * How a printer's steppers make the toolhead move: which steppers there are, where the
+ * toolhead is for given stepper positions, which moves are allowed, and how to home.
+ */
+public interface Kinematics {
+  List<Stepper> steppers();
+
+  /**
+   * The toolhead position for these stepper positions (by stepper name); NaN where an axis
+   * cannot be known (an unhomed tower).
+   */
+  double[] calcPosition(Map<String, Double> stepperPositions);
+
+  /** The steppers now stand at {@code newPos}; {@code homingAxes} ("xz") are now homed. */
+  void setPosition(double[] newPos, String homingAxes);
+
+  void clearHomingState(String axes);
+
+  void home(Homing homing);
+
+  /** Refuses a move outside the limits, or lowers its speed for slow axes. */
+  void checkMove(Move move);
+
+  Map<String, Object> status(double eventtime);
+
+  /** Kinematics Klipper has that we do not yet: they fail as "not supported yet". */
+  Set<String> NOT_YET = Set.of("delta", "deltesian", "polar", "winch", "rotary_delta",
+      "generic_cartesian", "corexyuv", "limited_cartesian", "limited_corexy",
+      "limited_corexz");
+
+  static Kinematics create(String name, Toolhead toolhead, ConfigSection printerSection) {
+    return switch (name) {
+      case "cartesian" -> LinearKinematics.cartesian(toolhead, printerSection);
+      case "corexy" -> LinearKinematics.corexy(toolhead, printerSection);
+      case "corexz" -> LinearKinematics.corexz(toolhead, printerSection);
+      case "hybrid_corexy" -> LinearKinematics.hybridCorexy(toolhead, printerSection);
+      case "hybrid_corexz" -> LinearKinematics.hybridCorexz(toolhead, printerSection);
+      case "none" -> new NoneKinematics();
+      default -> {
+        if (NOT_YET.contains(name)) {
+          throw new ConfigError("Kinematics '" + name + "' in section 'printer' is not"
+              + " supported yet");
+        }
+        throw new ConfigError("Error loading kinematics '" + name + "'");
+      }
+    };
+  }
+}
