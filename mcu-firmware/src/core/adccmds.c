@@ -68,6 +68,10 @@ command_query_analog_in(uint32_t *args)
     struct analog_in *a = oid_lookup(args[0], &analog_in_kind);
     sched_del_timer(&a->timer);
     gpio_adc_cancel_sample(a->pin);
+    a->sample_count = 0;
+    // Checked before anything is stored: sampling goes on after the shutdown.
+    if (args[5] > REPORT_BYTES_MAX)
+        shutdown("Invalid analog_in bytes_per_report");
     a->window_start = a->timer.waketime = args[1];
     a->sample_ticks = args[2];
     a->sample_count = args[3];
@@ -79,8 +83,6 @@ command_query_analog_in(uint32_t *args)
     a->samples_taken = a->report_pending = a->report_len = a->invalid_count = 0;
     if (!a->sample_count)
         return;
-    if (a->bytes_per_report > REPORT_BYTES_MAX)
-        shutdown("Invalid analog_in bytes_per_report");
     sched_add_timer(&a->timer);
 }
 DECL_COMMAND(command_query_analog_in, "query_analog_in oid=%c clock=%u sample_ticks=%u"

@@ -186,6 +186,20 @@ TEST(an_open_thermistor_shuts_down_after_range_check_count_bad_readings)
     CHECK(mcu_count("analog_in_state") >= 5);
 }
 
+// Found by the fuzzer: the rejected query used to stay stored, and sampling (which goes
+// on after a shutdown) then wrote reports past the end of the buffer.
+TEST(a_too_large_bytes_per_report_shuts_down_without_sampling_on)
+{
+    setup_heater(0);
+    CHECK_EQ(mcu_send("query_analog_in oid=1 clock=%u sample_ticks=1000 sample_count=1"
+                      " rest_ticks=%u bytes_per_report=200 min_value=0 max_value=65535"
+                      " range_check_count=0", MS(100), MS(10)),
+             mcu_reason_id("Invalid analog_in bytes_per_report"));
+    mcu_clear();
+    run_in_steps(0, MS(2000));
+    CHECK_EQ(mcu_count("analog_in_state"), 0);
+}
+
 TEST(set_digital_out_drives_an_unmanaged_pin)
 {
     mcu_start();
