@@ -17,6 +17,32 @@
 static uint32_t last_clock;
 static double linger = 0.2;
 
+// Names of the responses printed since the last command, so that "expect NAME" is
+// also satisfied by a response that came in while the command was being acknowledged.
+static char seen[16][64];
+static int seen_count;
+
+static void
+remember(const char *name)
+{
+    if (seen_count < 16)
+        snprintf(seen[seen_count++], sizeof(seen[0]), "%s", name);
+}
+
+static int
+take_seen(const char *name)
+{
+    int i;
+    for (i = 0; i < seen_count; i++) {
+        if (!strcmp(seen[i], name)) {
+            memmove(seen[i], seen[i + 1], (seen_count - i - 1) * sizeof(seen[0]));
+            seen_count--;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void
 print_responses(struct mcu *m, double timeout)
 {
@@ -25,6 +51,7 @@ print_responses(struct mcu *m, double timeout)
     while (mcu_wait(m, NULL, timeout, &r)) {
         mcu_format_response(&r, text, sizeof(text));
         printf("%s\n", text);
+        remember(r.format->name);
         if (!strcmp(r.format->name, "clock"))
             last_clock = mcu_param(&r, "clock");
         timeout = 0.02;
@@ -71,6 +98,8 @@ run_line(struct mcu *m, const char *raw)
     if (sscanf(line, "expect %63s", name) == 1) {
         struct mcu_response r;
         char text[512];
+        if (take_seen(name))
+            return 0;
         if (!mcu_wait(m, name, 5.0, &r)) {
             fprintf(stderr, "mcu-console: no %s response\n", name);
             return -1;
@@ -81,6 +110,7 @@ run_line(struct mcu *m, const char *raw)
             last_clock = mcu_param(&r, "clock");
         return 0;
     }
+    seen_count = 0;
     if (mcu_send(m, line))
         return -1;
     print_responses(m, linger);

@@ -231,6 +231,7 @@ command_finalize_config(uint32_t *args)
 }
 DECL_COMMAND(command_finalize_config, "finalize_config crc=%u");
 
+#if !CONFIG_HAVE_BOARD_RESET || CONFIG_MACH_TEST
 static void
 forget_configuration(void)
 {
@@ -242,6 +243,7 @@ forget_configuration(void)
     move_count = move_item_size = 0;
     alloc_reset();
 }
+#endif
 
 void
 basecmd_init(void)

@@ -112,7 +112,7 @@ command_sendf(const FLASH struct command_encoder *ce, const esc_arg_t *args)
         }
         uint_fast8_t len = (uint_fast8_t)*args++;
         uintptr_t data = (uintptr_t)*args++;
-        if (len >= end - p)
+        if ((ptrdiff_t)len >= end - p)
             goto too_long;
         *p++ = len;
         if (t == PT_progmem_buffer) {
@@ -166,7 +166,7 @@ command_parse_args(const uint8_t **pp, const uint8_t *end,
         if (p >= end)
             return -1;
         uint_fast8_t len = *p++;
-        if (len > end - p)
+        if ((ptrdiff_t)len > end - p)
             return -1;
         *args++ = len;
         *args++ = p - dispatch_block;
