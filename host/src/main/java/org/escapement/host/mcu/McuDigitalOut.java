@@ -79,7 +79,8 @@ public final class McuDigitalOut {
       throw new IllegalStateException(pin.where() + ": a static pin cannot be changed");
     }
     long clock = mcu.printTimeToClock(printTime);
-    setCmd.sendTimed(lastClock, clock, oid, clock, value ^ pin.invert() ? 1 : 0);
+    // The MCU's clock is 32 bits: the command carries the low half.
+    setCmd.sendTimed(lastClock, clock, oid, clock & 0xFFFFFFFFL, value ^ pin.invert() ? 1 : 0);
     lastClock = clock;
   }
 }

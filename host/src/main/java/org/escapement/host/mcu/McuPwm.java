@@ -106,7 +106,8 @@ public final class McuPwm {
     double v = pin.invert() ? 1.0 - value : value;
     long ticks = (long) (Math.max(0, Math.min(1, v)) * pwmMax + 0.5);
     long clock = mcu.printTimeToClock(printTime);
-    setCmd.sendTimed(lastClock, clock, oid, clock, ticks);
+    // The MCU's clock is 32 bits: the command carries the low half.
+    setCmd.sendTimed(lastClock, clock, oid, clock & 0xFFFFFFFFL, ticks);
     lastClock = clock;
     lastValue = value;
   }
