@@ -23,6 +23,7 @@ public final class StandardModules {
         .register("fan", org.escapement.host.fans.FanModule::new)
         .register("fan_generic", org.escapement.host.fans.FanGenericModule::new)
         .register("heater_fan", org.escapement.host.fans.HeaterFanModule::new)
+        .register("controller_fan", org.escapement.host.fans.ControllerFanModule::new)
         .register("temperature_fan", org.escapement.host.fans.TemperatureFanModule::new);
   }
 }

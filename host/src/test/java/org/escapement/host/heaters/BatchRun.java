@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.escapement.host.mcu.WireCapture;
-import org.escapement.host.modules.StandardModules;
 import org.escapement.host.printer.HostSession;
 import org.escapement.host.printer.StartOptions;
 import org.escapement.protocol.Dictionary;
@@ -29,7 +28,8 @@ final class BatchRun {
 
   static BatchRun run(Path dir, String config, String gcode) throws Exception {
     Path cfg = dir.resolve("printer.cfg");
-    Files.writeString(cfg, "[mcu]\nserial: /dev/ttyACM0\n\n" + config);
+    Files.writeString(cfg, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
+        + "max_velocity: 300\nmax_accel: 3000\n\n" + config);
     Path input = dir.resolve("in.gcode");
     Files.writeString(input, gcode);
     Path out = dir.resolve("out.serial");
@@ -37,8 +37,7 @@ final class BatchRun {
     ByteArrayOutputStream replies = new ByteArrayOutputStream();
     StartOptions options = new StartOptions(cfg, input, out,
         Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test", dir);
-    int code = new HostSession(options, StandardModules.registry()
-        .register("test_extruder", TestExtruder::new), "test",
+    int code = new HostSession(options, TestExtruder.registry(), "test",
         new PrintStream(replies, true, StandardCharsets.UTF_8), InputStream.nullInputStream())
         .run();
     List<String> sent = Files.exists(out)

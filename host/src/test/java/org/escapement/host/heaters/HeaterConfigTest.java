@@ -29,7 +29,7 @@ class HeaterConfigTest {
   @Test
   void anUnknownSensorTypeIsNamedWithItsOption() throws Exception {
     assertThat(error(BED.replace("EPCOS 100K B57560G104F", "EPCOS 100K")))
-        .isEqualTo("Option 'sensor_type' in section 'heater_bed' (printer.cfg:6): Unknown"
+        .isEqualTo("Option 'sensor_type' in section 'heater_bed' (printer.cfg:11): Unknown"
             + " temperature sensor 'EPCOS 100K'");
   }
 

@@ -103,11 +103,12 @@ class HeaterWireTest {
   @Test
   void fanSpeedsGoOutWithAKickStart() throws Exception {
     BatchRun run = BatchRun.run(tmp, "[fan]\npin: PH6\n",
-        "M106 S127.5\nM106 S255\nM107\n");
+        "M106 S127.5\nG4 P1000\nM106 S255\nG4 P1000\nM107\nM106 S200\nM107\n");
     List<String> fan = aboutPins(run.sent, List.of("PH6")).stream()
         .filter(l -> l.startsWith("queue_digital_out")).map(l -> l.replaceFirst(
             "clock=\\d+ ", "")).toList();
-    // Off at start; from standstill full power for 0.1 s, then half; full; off.
+    // Off at start; from standstill full power for 0.1 s, then half; full; off. The last two
+    // requests come at the same print time: the later one wins.
     assertThat(fan).containsExactly("queue_digital_out oid=PH6 on_ticks=0",
         "queue_digital_out oid=PH6 on_ticks=160000", "queue_digital_out oid=PH6 on_ticks=80000",
         "queue_digital_out oid=PH6 on_ticks=160000", "queue_digital_out oid=PH6 on_ticks=0");
@@ -115,6 +116,7 @@ class HeaterWireTest {
         .filter(l -> l.startsWith("queue_digital_out")).map(l -> Long.parseLong(
             l.replaceAll(".*clock=(\\d+).*", "$1"))).toList();
     assertThat(clocks.get(2) - clocks.get(1)).isEqualTo(1_600_000); // kick_start_time 0.1 s
+    assertThat(clocks.get(3) - clocks.get(1)).isEqualTo(16_000_000); // G4 P1000
     assertThat(clocks).isSorted();
   }
 
@@ -155,5 +157,18 @@ class HeaterWireTest {
     // Polled every 1.5 ms (24000 ticks at 16 MHz), reported once a second.
     assertThat(run.sent).anyMatch(l -> l.matches(
         "query_counter oid=\\d+ clock=\\d+ poll_ticks=24000 sample_ticks=16000000"));
+  }
+
+  @Test
+  void outputsScheduledAfterTheMcuClockWrapsCarryItsLow32Bits() throws Exception {
+    // 16 MHz: the 32-bit clock wraps after 268 s.
+    BatchRun run = BatchRun.run(tmp, "[fan]\npin: PH6\nkick_start_time: 0\n",
+        "G4 P300000\nM106 S255\n");
+    assertThat(run.exitCode).as(run.replies.toString()).isZero();
+    long clock = aboutPins(run.sent, List.of("PH6")).stream()
+        .filter(l -> l.endsWith("on_ticks=160000"))
+        .map(l -> Long.parseLong(l.replaceAll(".*clock=(\\d+).*", "$1"))).findFirst()
+        .orElseThrow();
+    assertThat(clock).isEqualTo((long) ((0.25 + 300) * 16_000_000) & 0xFFFFFFFFL);
   }
 }

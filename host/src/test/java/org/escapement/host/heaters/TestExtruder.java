@@ -2,6 +2,8 @@ package org.escapement.host.heaters;
 
 import java.util.Map;
 import org.escapement.host.config.ConfigSection;
+import org.escapement.host.modules.StandardModules;
+import org.escapement.host.printer.ModuleRegistry;
 import org.escapement.host.printer.Printer;
 import org.escapement.host.printer.StatsSource;
 import org.escapement.host.printer.StatusProvider;
@@ -16,6 +18,21 @@ public final class TestExtruder implements StatusProvider, StatsSource {
 
   public TestExtruder(Printer printer, ConfigSection section) {
     heater = Heaters.of(printer).setupHeater(section, "T0");
+    section.getFloat("nozzle_diameter", 0.4);
+    section.getFloat("filament_diameter", 1.75);
+  }
+
+  /**
+   * The standard modules, plus {@code [test_extruder]}, and {@code [extruder]} as this heater
+   * unless the motion code's extruder has taken the section.
+   */
+  static ModuleRegistry registry() {
+    return StandardModules.registry().register("test_extruder", TestExtruder::new)
+        .onToolhead((printer, config) -> {
+          if (config.hasSection("extruder") && !printer.hasObject("extruder")) {
+            printer.addObject("extruder", new TestExtruder(printer, config.section("extruder")));
+          }
+        });
   }
 
   @Override
