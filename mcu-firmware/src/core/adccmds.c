@@ -48,6 +48,12 @@ analog_in_event(struct timer *t)
     a->samples_taken = 0;
     sched_wake_task(&analog_wake);
     a->window_start += a->rest_ticks;
+    uint32_t now = timer_read_time();
+    if (unlikely(timer_is_before(a->window_start, now))) {
+        // Sampling overran its window (slow conversions). Never chase the past: this timer
+        // keeps running after a shutdown, when lateness no longer stops anything.
+        a->window_start = now + a->rest_ticks;
+    }
     t->waketime = a->window_start;
     return SF_RESCHEDULE;
 }
@@ -72,6 +78,8 @@ command_query_analog_in(uint32_t *args)
     // Checked before anything is stored: sampling goes on after the shutdown.
     if (args[5] > REPORT_BYTES_MAX)
         shutdown("Invalid analog_in bytes_per_report");
+    if (args[3] && (uint64_t)args[2] * args[3] >= args[4])
+        shutdown("Invalid analog_in timing");   // the samples would not fit the window
     a->window_start = a->timer.waketime = args[1];
     a->sample_ticks = args[2];
     a->sample_count = args[3];
@@ -127,7 +135,7 @@ analog_in_shutdown(void)
         gpio_adc_cancel_sample(a->pin);
         if (a->sample_count) {
             a->samples_taken = 0;
-            a->window_start += a->rest_ticks;
+            a->window_start = timer_read_time() + a->rest_ticks;
             a->timer.waketime = a->window_start;
             sched_add_timer(&a->timer);
         }

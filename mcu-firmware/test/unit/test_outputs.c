@@ -200,6 +200,20 @@ TEST(a_too_large_bytes_per_report_shuts_down_without_sampling_on)
     CHECK_EQ(mcu_count("analog_in_state"), 0);
 }
 
+// Found by the fuzzer: with rest_ticks 0 the sampling timer never moved forward, and since
+// it keeps running after a shutdown (when lateness stops nothing) it took the whole CPU.
+TEST(an_analog_schedule_that_cannot_advance_is_refused)
+{
+    setup_heater(0);
+    CHECK_EQ(mcu_send("query_analog_in oid=1 clock=%u sample_ticks=1000 sample_count=8"
+                      " rest_ticks=0 bytes_per_report=2 min_value=0 max_value=65535"
+                      " range_check_count=0", MS(100)),
+             mcu_reason_id("Invalid analog_in timing"));
+    uint64_t runs = fake_timer_runs;
+    run_in_steps(0, MS(1000));
+    CHECK(fake_timer_runs - runs < 100);
+}
+
 TEST(set_digital_out_drives_an_unmanaged_pin)
 {
     mcu_start();
