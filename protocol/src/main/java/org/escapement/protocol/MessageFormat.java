@@ -236,7 +236,18 @@ public final class MessageFormat {
     } else {
       throw new ProtocolException(where + " takes an integer, not " + describe(v));
     }
+    if (isClock(p) && value > 0xFFFFFFFFL) {
+      // MCU clocks are 64-bit on the host; the wire carries their low 32 bits, which the
+      // MCU extends against its own running clock.
+      value &= 0xFFFFFFFFL;
+    }
     return checkRange(where, p.type(), value);
+  }
+
+  /** A {@code %u} parameter named like a clock ({@code clock}, {@code report_clock}...). */
+  static boolean isClock(Param p) {
+    return p.type().token().equals("%u")
+        && (p.name().equals("clock") || p.name().endsWith("_clock"));
   }
 
   /**

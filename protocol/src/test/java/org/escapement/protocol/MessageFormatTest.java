@@ -57,6 +57,16 @@ class MessageFormatTest {
   }
 
   @Test
+  void clocksBeyond32BitsGoOutAsTheirLow32BitsOtherValuesAreRangeChecked() {
+    MessageFormat mf = AVR.requireCommand("trsync_set_timeout oid=%c clock=%u");
+    long clock = (1L << 32) * 3 + 12345;
+    assertThat(mf.messageOf(1, clock).encode()).isEqualTo(mf.messageOf(1, 12345L).encode());
+    MessageFormat step = AVR.requireCommand("queue_step oid=%c interval=%u count=%hu add=%hi");
+    assertThatThrownBy(() -> step.messageOf(1, 1L << 32, 1, 0))
+        .hasMessageContaining("parameter 'interval' of command 'queue_step' is out of range");
+  }
+
+  @Test
   void printsEnumeratedValuesByName() {
     Message m = AVR.parseText("config_stepper oid=2 step_pin=PF0 dir_pin=PF1 invert_step=-1 "
         + "step_pulse_ticks=32");

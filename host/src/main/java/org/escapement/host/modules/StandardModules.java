@@ -8,6 +8,7 @@ public final class StandardModules {
 
   public static ModuleRegistry registry() {
     return new ModuleRegistry()
+        .onToolhead(ExtruderModule::createAll)
         .register("gcode_macro", GCodeMacroModule::new)
         .register("delayed_gcode", DelayedGcodeModule::new)
         .register("save_variables", SaveVariablesModule::new)

@@ -7,7 +7,8 @@ import java.util.Locale;
  * A position for status and macros: a list ({@code position[0]}) that also has named axes
  * ({@code position.x}, {@code .y}, {@code .z}, {@code .e}), like Klipper's.
  */
-public final class Coord extends AbstractList<Double> {
+public final class Coord extends AbstractList<Double>
+    implements org.escapement.host.printer.NamedTuple {
   private final double[] v;
 
   public Coord(double[] values) {
@@ -38,6 +39,22 @@ public final class Coord extends AbstractList<Double> {
 
   public double getE() {
     return v.length > 3 ? v[3] : 0.0;
+  }
+
+  @Override
+  public Object field(String name) {
+    return switch (name) {
+      case "x" -> getX();
+      case "y" -> getY();
+      case "z" -> getZ();
+      case "e" -> getE();
+      default -> null;
+    };
+  }
+
+  @Override
+  public String pyRepr() {
+    return toString();
   }
 
   @Override

@@ -27,8 +27,11 @@ public final class Trapq {
   private boolean tailStale;
 
   public Trapq() {
-    moves.add(TrapqMove.stationary(-1.0, 0, 0, 0, 0));
+    TrapqMove head = TrapqMove.stationary(-1.0, 0, 0, 0, 0);
     tail = TrapqMove.stationary(NEVER_TIME, NEVER_TIME, 0, 0, 0);
+    head.next = tail;
+    tail.prev = head;
+    moves.add(head);
     moves.add(tail);
   }
 
@@ -47,13 +50,23 @@ public final class Trapq {
     TrapqMove last = moves.get(moves.size() - 2);
     if (moves.size() == 2) {
       // Nothing queued: the tail keeps the last position, from the end of time.
-      tail = TrapqMove.stationary(NEVER_TIME, NEVER_TIME, tail.startX, tail.startY,
-          tail.startZ);
+      tail.printTime = NEVER_TIME;
     } else {
       double t = last.moveT;
-      tail = TrapqMove.stationary(last.endTime(), NEVER_TIME, last.x(t), last.y(t), last.z(t));
+      tail.printTime = last.endTime();
+      tail.startX = last.x(t);
+      tail.startY = last.y(t);
+      tail.startZ = last.z(t);
     }
-    moves.set(moves.size() - 1, tail);
+  }
+
+  private void link(TrapqMove m) {
+    TrapqMove before = moves.get(moves.size() - 2);
+    moves.add(moves.size() - 1, m);
+    before.next = m;
+    m.prev = before;
+    m.next = tail;
+    tail.prev = m;
   }
 
   private void add(TrapqMove m) {
@@ -62,10 +75,9 @@ public final class Trapq {
     if (prevEnd < m.printTime) {
       double start = prev.printTime <= 0 && m.printTime > MAX_NULL_MOVE
           ? m.printTime - MAX_NULL_MOVE : prevEnd;
-      moves.add(moves.size() - 1, TrapqMove.stationary(start, m.printTime - start, m.startX,
-          m.startY, m.startZ));
+      link(TrapqMove.stationary(start, m.printTime - start, m.startX, m.startY, m.startZ));
     }
-    moves.add(moves.size() - 1, m);
+    link(m);
     tailStale = true;
   }
 
@@ -118,6 +130,9 @@ public final class Trapq {
     }
     if (done > 1) {
       moves.subList(1, done).clear();
+      TrapqMove head = moves.get(0);
+      head.next = moves.get(1);
+      moves.get(1).prev = head;
       tailStale = true;
       if (moves.size() == 2) {
         updateTail();

@@ -7,16 +7,19 @@ package org.escapement.host.motion;
  * filled with stationary pieces so every instant has one.
  */
 public final class TrapqMove {
-  public final double printTime;
+  public double printTime;
   public double moveT;
   public final double startV;
   public final double halfAccel;
-  public final double startX;
-  public final double startY;
-  public final double startZ;
+  public double startX;
+  public double startY;
+  public double startZ;
   public final double axesRX;
   public final double axesRY;
   public final double axesRZ;
+  /** Neighbours in the trapq (null at its ends): smoothing looks across pieces. */
+  public TrapqMove prev;
+  public TrapqMove next;
 
   public TrapqMove(double printTime, double moveT, double startV, double halfAccel,
       double startX, double startY, double startZ, double axesRX, double axesRY,

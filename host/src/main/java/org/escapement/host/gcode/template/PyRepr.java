@@ -73,6 +73,9 @@ public final class PyRepr {
       }
       return sb.append(q).toString();
     }
+    if (PyStringResolver.namedTuple(v) instanceof org.escapement.host.printer.NamedTuple t) {
+      return t.pyRepr();
+    }
     if (v instanceof Map<?, ?> m) {
       StringJoiner j = new StringJoiner(", ", "{", "}");
       m.forEach((k, val) -> j.add(repr(k) + ": " + repr(val)));

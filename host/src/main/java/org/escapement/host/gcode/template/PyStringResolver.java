@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
+import org.escapement.host.printer.NamedTuple;
 
 /**
  * Python's string methods on template strings ({@code rawparams.split(';', 1)[0]}, {@code
@@ -244,7 +245,23 @@ final class PyStringResolver extends ELResolver {
 
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
+    // Named fields of sequences (position.x): the list resolver would only take indexes.
+    if (namedTuple(base) instanceof NamedTuple t && property instanceof String name) {
+      Object v = t.field(name);
+      if (v != null) {
+        context.setPropertyResolved(true);
+        return v;
+      }
+    }
     return null;
+  }
+
+  /** The named tuple behind a value (Jinjava wraps lists it is given). */
+  static Object namedTuple(Object v) {
+    if (v instanceof com.hubspot.jinjava.objects.collections.PyList pl) {
+      return pl.toList();
+    }
+    return v;
   }
 
   @Override

@@ -60,6 +60,15 @@ class TemplateEngineTest {
   }
 
   @Test
+  void positionsReadAsListsAndByAxisName() {
+    Map<String, Object> ctx = context();
+    ctx.put("pos", new org.escapement.host.motion.Coord(new double[] {1.5, 2.0, 3.25, 0.5}));
+    String out = ENGINE.compile("test", "{pos.x} {pos.y} {pos.z} {pos.e} {pos[2]}"
+        + " {pos.x != 0.0} {pos|string}").render(ctx, actions);
+    assertThat(out).isEqualTo("1.5 2.0 3.25 0.5 3.25 True Coord(x=1.5, y=2.0, z=3.25, e=0.5)");
+  }
+
+  @Test
   void readsKlippersSingleBraceSyntax() {
     assertThat(render("G1 X{params.T} Y{ 5 * 2 }")).isEqualTo("G1 X123 Y10");
     assertThat(render("{% set BED = params.BED_TEMP|default(60)|float %}M190 S{BED}"))
