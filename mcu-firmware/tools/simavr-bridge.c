@@ -17,6 +17,7 @@
 #include <string.h>
 #include <termios.h>
 #include <time.h>
+#include <time.h>
 #include <unistd.h>
 #include <simavr/sim_avr.h>
 #include <simavr/sim_elf.h>
@@ -66,8 +67,9 @@ uart_xon_changed(struct avr_irq_t *irq, uint32_t value, void *param)
     uart_xon = param != NULL;
 }
 
+// Moves bytes both ways; waits up to timeout_ns for the host's bytes when none are queued.
 static void
-pump_uart(int timeout_ms)
+pump_uart(int64_t timeout_ns)
 {
     if (to_host_len) {
         ssize_t n = write(pty_fd, to_host, to_host_len);
@@ -79,7 +81,8 @@ pump_uart(int timeout_ms)
     if (to_avr_pos == to_avr_len) {
         to_avr_pos = to_avr_len = 0;
         struct pollfd pfd = { .fd = pty_fd, .events = POLLIN };
-        if (poll(&pfd, 1, timeout_ms) > 0) {
+        struct timespec ts = { timeout_ns / 1000000000, timeout_ns % 1000000000 };
+        if (ppoll(&pfd, 1, &ts, NULL) > 0) {
             ssize_t n = read(pty_fd, to_avr, sizeof(to_avr));
             if (n > 0)
                 to_avr_len = n;
@@ -90,13 +93,34 @@ pump_uart(int timeout_ms)
         avr_raise_irq(uart_in, to_avr[to_avr_pos++]);
 }
 
-// While the firmware sleeps, wait on the terminal instead of sleeping blind: simulated
-// time then follows wall time, and a command wakes the simulation at once.
+// Simulated time follows wall time, so that a host's clock synchronisation sees a steady
+// 16 MHz: busy stretches may run slower than the chip, and the simulation catches up
+// while the firmware sleeps (which is most of the time); it never runs ahead.
+static struct timespec wall_start;
+
+static int64_t
+ns_ahead_of_wall(avr_cycle_count_t cycle)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t wall = (int64_t)(now.tv_sec - wall_start.tv_sec) * 1000000000
+                   + (now.tv_nsec - wall_start.tv_nsec);
+    int64_t sim = (int64_t)((double)cycle * 1e9 / avr->frequency);
+    return sim - wall;
+}
+
+// While the firmware sleeps, wait on the terminal until the wall time of its wake-up.
+// Bytes from the host end the wait at once, so a command is not held up; the simulation
+// is then a little ahead of wall time and waits that out later.
 static void
 bridge_sleep(avr_t *a, avr_cycle_count_t cycles)
 {
-    uint32_t us = avr_pending_sleep_usec(a, cycles);
-    pump_uart(us / 1000);
+    for (;;) {
+        int64_t wait = ns_ahead_of_wall(a->cycle + cycles);
+        pump_uart(wait > 0 ? wait : 0);
+        if (wait <= 0 || to_avr_len)
+            return;
+    }
 }
 
 static int
@@ -242,14 +266,17 @@ main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
+    clock_gettime(CLOCK_MONOTONIC, &wall_start);
     int state = cpu_Running;
     unsigned long long flushed_at = 0, pumped_at = 0;
     while (!stop && state != cpu_Done && state != cpu_Crashed) {
         state = avr_run(avr);
         if (avr->cycle - pumped_at >= 4096) {
-            // Every 256 us of simulated time: move bytes without blocking.
+            // Every 256 us of simulated time: move bytes, and hold back a simulation that
+            // runs ahead of wall time.
             pumped_at = avr->cycle;
-            pump_uart(0);
+            int64_t ahead = ns_ahead_of_wall(avr->cycle);
+            pump_uart(ahead > 1000000 ? ahead : 0);
         }
         if (trace && avr->cycle - flushed_at > freq / 10) {
             fflush(trace);
