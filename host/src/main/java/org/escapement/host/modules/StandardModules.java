@@ -13,6 +13,7 @@ public final class StandardModules {
         .register("delayed_gcode", DelayedGcodeModule::new)
         .register("save_variables", SaveVariablesModule::new)
         .register("static_digital_output", StaticDigitalOutputModule::new)
+        .register("input_shaper", InputShaperModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)

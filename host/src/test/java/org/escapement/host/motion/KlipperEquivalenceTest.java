@@ -85,6 +85,16 @@ class KlipperEquivalenceTest {
   }
 
   @Test
+  void inputShaperMoveTestMatchesKlipper() throws Exception {
+    Path config = Path.of(getClass().getResource("/motion/input_shaper-no-accelerometers.cfg")
+        .toURI());
+    Map<String, List<String>> s = ours(config, corpus("klipper-tests/move.gcode"),
+        Map.of("mcu", Shared.wire("atmega2560.dict")));
+    assertSameSteps(Files.readAllLines(Shared.wire("input_shaper_move.parsed.txt")),
+        s.get("mcu"), 16e6);
+  }
+
+  @Test
   void multiMcuMoveTestMatchesKlipperOnEveryMcu() throws Exception {
     Path dict = Shared.wire("atmega2560.dict");
     Map<String, Path> dicts = new LinkedHashMap<>();
