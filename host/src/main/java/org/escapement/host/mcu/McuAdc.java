@@ -74,7 +74,7 @@ public final class McuAdc {
     oid = mcu.createOid();
     mcu.addConfigCmd(String.format(Locale.ROOT, "config_analog_in oid=%d pin=%s", oid,
         pin.name()), false, false);
-    long clock = mcu.querySlot(oid);
+    long clock = mcu.querySlot(oid) & 0xFFFFFFFFL; // the MCU's clock is 32 bits
     long sampleTicks = mcu.secondsToClock(sampleTime);
     double maxAdc = sampleCount * mcu.constantNumber("ADC_MAX");
     invMaxAdc = 1.0 / maxAdc;

@@ -54,7 +54,7 @@ public final class McuCounter {
     oid = mcu.createOid();
     mcu.addConfigCmd(String.format(Locale.ROOT, "config_counter oid=%d pin=%s pull_up=%d", oid,
         pin.name(), pin.pullup()), false, false);
-    long clock = mcu.querySlot(oid);
+    long clock = mcu.querySlot(oid) & 0xFFFFFFFFL; // the MCU's clock is 32 bits
     pollTicks = mcu.secondsToClock(pollTime);
     mcu.addConfigCmd(String.format(Locale.ROOT,
         "query_counter oid=%d clock=%d poll_ticks=%d sample_ticks=%d", oid, clock, pollTicks,

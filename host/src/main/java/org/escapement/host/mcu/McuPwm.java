@@ -77,7 +77,7 @@ public final class McuPwm {
               + " max_duration=%d", oid, pin.name(), cycleTicks, (long) (startValue * pwmMax),
           (long) (shutdownValue * pwmMax), mdur), false, false);
       mcu.addConfigCmd(String.format(Locale.ROOT, "queue_pwm_out oid=%d clock=%d value=%d",
-          oid, lastClock, (long) (startValue * pwmMax + 0.5)), false, true);
+          oid, lastClock & 0xFFFFFFFFL, (long) (startValue * pwmMax + 0.5)), false, true);
       setCmd = mcu.lookupCommand("queue_pwm_out oid=%c clock=%u value=%hu", queue);
       return;
     }
@@ -97,7 +97,7 @@ public final class McuPwm {
         oid, cycleTicks), false, false);
     pwmMax = cycleTicks;
     mcu.addConfigCmd(String.format(Locale.ROOT, "queue_digital_out oid=%d clock=%d on_ticks=%d",
-        oid, lastClock, (long) (startValue * cycleTicks + 0.5)), true, false);
+        oid, lastClock & 0xFFFFFFFFL, (long) (startValue * cycleTicks + 0.5)), true, false);
     setCmd = mcu.lookupCommand("queue_digital_out oid=%c clock=%u on_ticks=%u", queue);
   }
 
