@@ -32,7 +32,9 @@ public final class ControllerFanModule implements StatusProvider {
 
   public ControllerFanModule(Printer printer, ConfigSection section) {
     this.printer = printer;
-    stepperNames = section.getList("stepper", null, ",");
+    String steppers = section.get("stepper", null);
+    stepperNames = steppers == null ? null : java.util.Arrays.stream(steppers.split(","))
+        .map(String::strip).filter(n -> !n.isEmpty()).toList();
     Heaters.of(printer);
     fan = new Fan(printer, section, 0.0);
     fanSpeed = section.getFloat("fan_speed", 1.0, Bounds.range(0, 1));

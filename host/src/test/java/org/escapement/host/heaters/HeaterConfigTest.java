@@ -97,4 +97,14 @@ class HeaterConfigTest {
     assertThat(error(BED + "pid_Kp: 10\n"))
         .startsWith("Option 'pid_kp' is not valid in section 'heater_bed'");
   }
+
+  @Test
+  void aControllerFanWatchesKnownSteppersAndHeaters() throws Exception {
+    BatchRun ok = BatchRun.run(tmp, BED + "\n[controller_fan board]\npin: PH6\n"
+        + "heater: heater_bed\n", "");
+    assertThat(ok.exitCode).as(ok.replies.toString()).isZero();
+    assertThat(error(BED + "\n[controller_fan board]\npin: PH6\nheater: heater_bed\n"
+        + "stepper: stepper_q\n")).isEqualTo("One or more of these steppers are unknown:"
+        + " [stepper_q] (valid steppers are: )");
+  }
 }
