@@ -28,7 +28,7 @@ class HeaterFaultsIT {
   }
 
   static void print(String what, double seconds, String detail) {
-    System.out.printf(Locale.ROOT, "[heater faults] %s: shutdown %.3f s after the fault%s%n",
+    System.out.printf(Locale.ROOT, "[heater faults] %s: heater off %.3f s later%s%n",
         what, seconds, detail);
   }
 
@@ -181,6 +181,11 @@ class HeaterFaultsIT {
         // max_duration after that and not a moment longer.
         assertThat(took).isLessThanOrEqualTo(Heater.MAX_HEAT_TIME + 0.3 + 0.05);
         assertThat(after.drive()).isZero();
+        // While it lived, the host logged the heaters once a second, as klippy does.
+        assertThat(java.nio.file.Files.readAllLines(tmp.resolve("klippy.log")))
+            .anyMatch(l -> l.startsWith("Stats ")
+                && l.matches(".* heater_bed: target=0 temp=2\\d\\.\\d pwm=0\\.000( .*|$)")
+                && l.matches(".* extruder: target=200 temp=\\d+\\.\\d pwm=1\\.000( .*|$)"));
       } finally {
         host.destroyForcibly();
       }
