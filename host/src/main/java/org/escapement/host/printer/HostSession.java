@@ -21,10 +21,12 @@ import org.escapement.host.log.KlippyLog;
 import org.escapement.host.mcu.Mcu;
 import org.escapement.host.mcu.McuException;
 import org.escapement.host.modules.ConfigFileStatus;
+import org.escapement.host.modules.IdleTimeoutModule;
 import org.escapement.host.modules.McuModule;
 import org.escapement.host.modules.StatisticsModule;
 import org.escapement.host.modules.SystemStats;
 import org.escapement.host.motion.Homing;
+import org.escapement.host.motion.StepperEnable;
 import org.escapement.host.motion.Toolhead;
 import org.escapement.host.reactor.Reactor;
 import org.escapement.host.reactor.ReactorClock;
@@ -230,8 +232,12 @@ public final class HostSession {
     // The toolhead, its kinematics and extruders, and the parts every printer has.
     new Toolhead(p, config.section("printer"));
     Homing.registerCommands(p);
+    StepperEnable.of(p); // M84 exists even on a printer without steppers
     registry.afterToolhead(p, config);
     p.addObject("gcode_move", new GCodeMove(p));
+    if (!p.hasObject("idle_timeout")) {
+      p.addObject("idle_timeout", new IdleTimeoutModule(p, config.section("idle_timeout")));
+    }
     // Always there, as in Klipper, with or without a section.
     if (!p.hasObject("statistics")) {
       p.addObject("statistics", new StatisticsModule(p));
