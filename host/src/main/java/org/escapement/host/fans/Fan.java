@@ -57,10 +57,13 @@ public final class Fan {
     mcu = pwm.mcu();
     pwm.setupMaxDuration(0);
     pwm.setupCycleTime(cycleTime, hardwarePwm);
-    pwm.setupStartValue(0, Math.max(0, Math.min(maxPower, shutdownSpeed)));
+    double shutdownPower = Math.max(0, Math.min(maxPower, shutdownSpeed));
+    pwm.setupStartValue(0, shutdownPower);
     if (section.get("enable_pin", null) != null) {
       enablePin = PinSetup.digitalOut(printer, section, "enable_pin");
       enablePin.setupMaxDuration(0);
+      // A fan that runs on shutdown (a heater fan) needs its enable line on then too.
+      enablePin.setupStartValue(false, shutdownPower > 0);
     } else {
       enablePin = null;
     }

@@ -314,4 +314,38 @@ class HeaterControlTest {
       assertThat(max(after)).isLessThanOrEqualTo(211);
     });
   }
+
+  @Test
+  void extrusionIsRefusedUntilTheHotendReachesMinExtrudeTemp() throws Exception {
+    HeaterRig rig = rig(EXTRUDER);
+    HeaterRig.Thermal m = hotend();
+    Heater h = rig.heater("test_extruder", "T0", m);
+    rig.scenario(() -> {
+      rig.start();
+      rig.idle(5);
+      assertThat(h.canExtrude()).isFalse();
+      assertThatThrownBy(h::checkCanExtrude).isInstanceOf(GCodeError.class)
+          .hasMessage("Extrude below minimum temp\n"
+              + "See the 'min_extrude_temp' config option for details");
+      rig.run("M109 S180");
+      assertThat(h.canExtrude()).isTrue();
+      h.checkCanExtrude();
+    });
+  }
+
+  @Test
+  void temperatureWaitReturnsOnceTheSensorIsInRange() throws Exception {
+    HeaterRig rig = rig(BED);
+    HeaterRig.Thermal m = bed();
+    rig.bed(m);
+    rig.scenario(() -> {
+      rig.start();
+      rig.run("M140 S80");
+      rig.run("TEMPERATURE_WAIT SENSOR=heater_bed MINIMUM=50");
+      m.advance(rig.now());
+      assertThat(m.celsius).isBetween(49.0, 53.0);
+      assertThatThrownBy(() -> rig.run("TEMPERATURE_WAIT SENSOR=heater_bed"))
+          .hasMessage("Error on 'TEMPERATURE_WAIT': missing MINIMUM or MAXIMUM.");
+    });
+  }
 }

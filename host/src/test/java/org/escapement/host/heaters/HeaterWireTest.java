@@ -130,6 +130,15 @@ class HeaterWireTest {
   }
 
   @Test
+  void aHeaterFansEnablePinStaysOnWhenThePrinterShutsDown() throws Exception {
+    BatchRun run = BatchRun.run(tmp, MULTI_MCU_HEATERS.replace("[fan]", "[heater_fan hotend]")
+        + "heater: test_extruder\nenable_pin: PH4\n", "");
+    assertThat(run.exitCode).as(run.replies.toString()).isZero();
+    assertThat(run.sent).anyMatch(l -> l.matches(
+        "config_digital_out oid=\\d+ pin=PH4 value=0 default_value=1 max_duration=0"));
+  }
+
+  @Test
   void aHardwarePwmFanUsesThePwmCommands() throws Exception {
     BatchRun run = BatchRun.run(tmp, "[fan]\npin: PH6\nhardware_pwm: True\ncycle_time: 0.002\n"
         + "kick_start_time: 0\n", "M106 S255\n");
