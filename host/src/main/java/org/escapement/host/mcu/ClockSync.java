@@ -24,6 +24,19 @@ public class ClockSync {
   static final double QUERY_PERIOD = 0.9839;
   /** More unanswered queries than this and the MCU counts as lost. */
   static final int MAX_PENDING_QUERIES = 4;
+  /**
+   * A round trip this much slower than the best seen means the query or its answer waited
+   * somewhere (a busy host, a full UART): its clock reading is off by an unknown part of that
+   * wait, so it stays out of the regression.
+   */
+  static final double SLOW_RTT_SLACK = 0.001;
+  /** ...unless slow samples are all there is for this many queries in a row. */
+  static final int MAX_SLOW_SKIPPED = 8;
+  /**
+   * Until the samples span this much time (the standard deviation of their times, squared),
+   * their slope says more about jitter than about the crystal: the nominal rate is used.
+   */
+  static final double MIN_SLOPE_TIME_VARIANCE = 4.0;
 
   protected double mcuFreq = 1;
   private long lastClock;
@@ -39,6 +52,8 @@ public class ClockSync {
   private ClockEstimate queueEstimate;
   private int queriesPending;
   private long outliers;
+  private long slowSkipped;
+  private int slowInARow;
 
   /** Where the conservative estimate goes (the serial queue). */
   interface QueueEstimateSink {
@@ -96,19 +111,29 @@ public class ClockSync {
     queriesPending = 0;
     long clock = extend(clock32);
     lastClock = clock;
-    if (sentTime == 0 || !addSample(sentTime, clock)) {
+    if (sentTime == 0) {
       return;
     }
-    double freq = clockCovariance / timeVariance;
-    double stddev = Math.sqrt(predictionVariance);
-    queueEstimate = new ClockEstimate(timeAvg + TRANSMIT_EXTRA, clockAvg - 3 * stddev, freq);
-    sink.setClockEstimate(freq, queueEstimate.time(), (long) queueEstimate.clock());
     double halfRtt = 0.5 * (receiveTime - sentTime);
     double agedRtt = (sentTime - minRttTime) * RTT_AGE;
     if (halfRtt < minHalfRtt + agedRtt) {
       minHalfRtt = halfRtt;
       minRttTime = sentTime;
     }
+    if (halfRtt > minHalfRtt + agedRtt + SLOW_RTT_SLACK && slowInARow < MAX_SLOW_SKIPPED) {
+      slowInARow++;
+      slowSkipped++;
+      return;
+    }
+    slowInARow = 0;
+    if (!addSample(sentTime, clock)) {
+      return;
+    }
+    double freq = timeVariance < MIN_SLOPE_TIME_VARIANCE ? mcuFreq
+        : clockCovariance / timeVariance;
+    double stddev = Math.sqrt(predictionVariance);
+    queueEstimate = new ClockEstimate(timeAvg + TRANSMIT_EXTRA, clockAvg - 3 * stddev, freq);
+    sink.setClockEstimate(freq, queueEstimate.time(), (long) queueEstimate.clock());
     estimate = new ClockEstimate(timeAvg + minHalfRtt, clockAvg, freq);
   }
 
@@ -201,8 +226,8 @@ public class ClockSync {
     return String.format(Locale.ROOT,
         "clocksync state: mcu_freq=%d last_clock=%d clock_est=(%.3f %d %.3f) min_half_rtt=%.6f"
             + " min_rtt_time=%.3f time_avg=%.3f(%.3f) clock_avg=%.3f(%.3f) pred_variance=%.3f"
-            + " outliers=%d",
+            + " outliers=%d slow_skipped=%d",
         (long) mcuFreq, lastClock, e.time(), (long) e.clock(), e.freq(), minHalfRtt, minRttTime,
-        timeAvg, timeVariance, clockAvg, clockCovariance, predictionVariance, outliers);
+        timeAvg, timeVariance, clockAvg, clockCovariance, predictionVariance, outliers, slowSkipped);
   }
 }

@@ -74,6 +74,31 @@ class ClockSyncTest {
     assertThat(noisy.dumpDebug()).contains("outliers=");
   }
 
+  /**
+   * A busy host: half the queries sit up to 40 ms in the host before reaching the MCU (their
+   * round trips say so). From right after connecting (when the first commands are timed) and
+   * for the next 40 s, print time must stay right to a millisecond and the rate to 100 ppm.
+   */
+  @Test
+  void staysAccurateFromTheStartOnABusyHost() {
+    SimClock mcu = new SimClock(50e6, 20, 7.0);
+    SplittableRandom rnd = new SplittableRandom(3);
+    ClockSync sync = new ClockSync();
+    double t = 100.0;
+    sync.start(mcu.nominal(), mcu.at(t), t);
+    while (t < 140) {
+      t += t < 100.5 ? 0.05 : ClockSync.QUERY_PERIOD;
+      double held = rnd.nextBoolean() ? rnd.nextDouble() * 0.040 : 0;
+      double inbound = 50e-6 + rnd.nextDouble() * 250e-6 + held;
+      double outbound = 50e-6 + rnd.nextDouble() * 250e-6 + rnd.nextDouble() * held;
+      sync.querySent();
+      sync.handleClock(mcu.at(t + inbound) & 0xFFFFFFFFL, t, t + inbound + outbound);
+      double errorSec = (sync.clockAt(t + 2) - mcu.at(t + 2)) / mcu.freq();
+      assertThat(Math.abs(errorSec)).as("print time error at %.2f s", t).isLessThan(0.001);
+      assertThat(Math.abs(sync.estimate().freq() / mcu.freq() - 1)).isLessThan(100e-6);
+    }
+  }
+
   @Test
   void extendsThirtyTwoBitClocksAcrossTheWrap() {
     ClockSync sync = new ClockSync();
