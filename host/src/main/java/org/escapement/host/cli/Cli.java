@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
     description = "A Klipper-compatible 3D-printer host.",
-    subcommands = {RunCommand.class, DumpCommand.class, BenchCommand.class,
+    subcommands = {PrintCommand.class, RunCommand.class, DumpCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
   /** Exit status for problems in the user's input (files, data); usage errors give 2. */

@@ -50,6 +50,14 @@ public final class Config {
     return autosave;
   }
 
+  /**
+   * Sets an option from outside the file (a command-line override); it wins over the file and
+   * errors about it say where it came from.
+   */
+  public void override(String section, String option, String value, String from) {
+    merged.put(section, option, value, new Origin(java.nio.file.Path.of(from), 0));
+  }
+
   public boolean hasSection(String name) {
     return merged.hasSection(name);
   }

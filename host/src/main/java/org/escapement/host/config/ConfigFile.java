@@ -73,6 +73,13 @@ public final class ConfigFile {
 
   private ConfigFile() {}
 
+  /** Sets one option (a value given outside the file), creating the section if needed. */
+  void put(String section, String option, String value, Origin origin) {
+    Section s = sections.computeIfAbsent(section,
+        k -> new Section(section, origin));
+    s.options.put(option.toLowerCase(java.util.Locale.ROOT), new Entry(option, value, origin));
+  }
+
   /** Reads {@code file} and everything it includes. */
   public static ConfigFile read(Path file) {
     ConfigFile cfg = new ConfigFile();

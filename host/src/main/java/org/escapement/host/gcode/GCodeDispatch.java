@@ -232,11 +232,13 @@ public final class GCodeDispatch implements StatusProvider {
         } else {
           runDefault(cmd);
         }
-      } catch (CommandError e) {
+      } catch (CommandError | org.escapement.host.mcu.McuException e) {
+        // An MCU that stopped answering fails the command, as any error does; the MCU's
+        // own shutdown (if that is why) is reported separately.
         respondError(e.getMessage());
         printer.sendEvent("gcode:command_error", e.getMessage());
         if (!needAck) {
-          throw e;
+          throw e instanceof CommandError ce ? ce : new GCodeError(e.getMessage());
         }
       } catch (org.escapement.host.reactor.ReactorClosedException e) {
         throw e;

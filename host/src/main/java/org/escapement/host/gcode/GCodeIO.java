@@ -30,7 +30,7 @@ public final class GCodeIO implements StatsSource {
   private final GCodeInput input;
   private final ArrayDeque<Block> inputLog = new ArrayDeque<>();
   private boolean processing;
-  private long bytesRead;
+  private volatile long bytesRead;
 
   public GCodeIO(Printer printer, GCodeDispatch gcode, GCodeInput input) {
     this.printer = printer;
@@ -166,6 +166,11 @@ public final class GCodeIO implements StatsSource {
           PyRepr.repr(b.data())));
     }
     LOG.log(System.Logger.Level.INFO, sb.toString());
+  }
+
+  /** Bytes of G-code read so far (any thread may ask). */
+  public long bytesRead() {
+    return bytesRead;
   }
 
   @Override

@@ -208,6 +208,10 @@ public final class TriggerDispatch {
         reasons.add(REASON_ENDSTOP_HIT);
         continue;
       }
+      if (t.mcu.isShutdown()) {
+        reasons.add(REASON_COMMS_TIMEOUT); // it stopped everything itself
+        continue;
+      }
       Response r = t.query.send(t.oid, REASON_HOST_REQUEST);
       for (TriggerStepper s : t.steppers) {
         s.noteHomingEnd();

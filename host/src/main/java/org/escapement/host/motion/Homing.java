@@ -363,12 +363,12 @@ public final class Homing {
     Toolhead toolhead = printer.lookupObject("toolhead", Toolhead.class);
     try {
       toolhead.kinematics().home(h);
-    } catch (CommandError e) {
+    } catch (CommandError | org.escapement.host.mcu.McuException e) {
       if (printer.isShutdown()) {
         throw new CommandError("Homing failed due to printer shutdown");
       }
       StepperEnable.of(printer).motorOff();
-      throw e;
+      throw e instanceof CommandError ce ? ce : new CommandError(e.getMessage());
     }
   }
 }

@@ -314,8 +314,10 @@ public final class MotionQueuing implements StatsSource {
   /**
    * Sends the motion from {@code startTime} to {@code endTime} in short segments, each only
    * shortly before the MCU needs it, until {@code stop} completes (an endstop triggered).
+   *
+   * @return the print time up to which motion was sent (the move may have been cut short)
    */
-  public void dripUpdateTime(double startTime, double endTime, Completion<?> stop) {
+  public double dripUpdateTime(double startTime, double endTime, Completion<?> stop) {
     dripStartTimes.add(startTime);
     awaitFlushTime(startTime);
     reactor.updateTimer(flushTimer, Reactor.NEVER);
@@ -340,6 +342,7 @@ public final class MotionQueuing implements StatsSource {
     reactor.updateTimer(flushTimer, Reactor.NOW);
     advanceFlushTime(flushTime + kinFlushDelay, 0);
     dripStartTimes.remove(startTime);
+    return flushTime;
   }
 
   /** The start of a drip move in progress, or null. */

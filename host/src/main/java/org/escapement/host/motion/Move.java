@@ -158,6 +158,11 @@ public final class Move {
     decelT = decelD / ((endV + cruiseV) * 0.5);
   }
 
+  /** Runs {@code cb} with the print time this move ends at, once it is planned. */
+  public void addTimingCallback(DoubleConsumer cb) {
+    timingCallbacks.add(cb);
+  }
+
   public double totalTime() {
     return accelT + cruiseT + decelT;
   }

@@ -56,6 +56,19 @@ public final class Toolhead implements StatusProvider, StatsSource {
   private final MotionQueuing motionQueuing;
   private final Trapq trapq;
   final List<ExtraAxis> extraAxes = new ArrayList<>();
+  private final List<PathListener> pathListeners = new ArrayList<>();
+
+  /** Hears of the path the head is commanded along, with the print times of each piece. */
+  @FunctionalInterface
+  public interface PathListener {
+    /**
+     * A straight piece from {@code from} to {@code to} (X, Y, Z) between two print times;
+     * {@code extruding} when filament is pushed along it; {@code known} when every axis was
+     * homed (before that, and for the homing moves themselves, positions are only assumed).
+     */
+    void segment(double startTime, double endTime, double[] from, double[] to,
+        boolean extruding, boolean known);
+  }
   private final Kinematics kin;
 
   /** The motion queuing part, created with the first user (steppers come before the head). */
@@ -308,12 +321,28 @@ public final class Toolhead implements StatusProvider, StatsSource {
       }
     }
     System.arraycopy(move.endPos, 0, commandedPos, 0, commandedPos.length);
+    if (!pathListeners.isEmpty() && move.isKinematicMove) {
+      double[] from = {move.startPos[0], move.startPos[1], move.startPos[2]};
+      double[] to = {move.endPos[0], move.endPos[1], move.endPos[2]};
+      boolean extruding = move.axesD.length > 3 && move.axesD[3] > 0;
+      boolean known = kin.homedAxes().length() == 3;
+      move.addTimingCallback(end -> {
+        for (PathListener l : pathListeners) {
+          l.segment(end - move.totalTime(), end, from, to, extruding, known);
+        }
+      });
+    }
     if (lookahead.add(move)) {
       processLookahead(true);
     }
     if (printTime > needCheckPause) {
       checkPause();
     }
+  }
+
+  /** Hears of every commanded piece of path (recording, progress); called on the reactor. */
+  public void addPathListener(PathListener listener) {
+    pathListeners.add(listener);
   }
 
   /** A move where only the given axes change (null = stay). */
@@ -431,8 +460,15 @@ public final class Toolhead implements StatusProvider, StatsSource {
     }
     dwell(motionQueuing.kinFlushDelay()); // steps may not start before the move's start
     processLookahead(false);
+    double[] from = {commandedPos[0], commandedPos[1], commandedPos[2]};
     double[] span = dripLoadTrapq(move);
-    motionQueuing.dripUpdateTime(span[0], span[1], stop);
+    double sentUntil = motionQueuing.dripUpdateTime(span[0], span[1], stop);
+    if (move.moveD != 0) {
+      double[] to = {pos[0], pos[1], pos[2]};
+      for (PathListener l : pathListeners) {
+        l.segment(span[0], sentUntil, from, to, false, false);
+      }
+    }
     motionQueuing.wipeTrapq(trapq);
   }
 

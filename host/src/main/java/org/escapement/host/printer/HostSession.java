@@ -48,6 +48,7 @@ public final class HostSession {
   private final PrintStream out;
   private final InputStream console;
   private volatile Printer printer;
+  private final List<java.util.function.Consumer<Printer>> readyHooks = new ArrayList<>();
 
   public HostSession(StartOptions options, ModuleRegistry registry, String version,
       PrintStream out, InputStream console) {
@@ -56,6 +57,11 @@ public final class HostSession {
     this.version = version;
     this.out = out;
     this.console = console;
+  }
+
+  /** Runs {@code hook} on the reactor each time a run's printer becomes ready. */
+  public void onReady(java.util.function.Consumer<Printer> hook) {
+    readyHooks.add(hook);
   }
 
   /** Ends the session from another thread (as if the input had ended). */
@@ -184,6 +190,7 @@ public final class HostSession {
       return;
     }
     try {
+      readyHooks.forEach(h -> h.accept(p));
       p.setReady();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "Unhandled exception during ready callback", e);
@@ -195,6 +202,10 @@ public final class HostSession {
   private void loadModules(Printer p) {
     p.addObject("pins", new Pins());
     Config config = Config.load(options.config());
+    options.overrides().forEach((key, value) -> {
+      int dot = key.lastIndexOf('.');
+      config.override(key.substring(0, dot), key.substring(dot + 1), value, "command line");
+    });
     ConfigFileStatus configfile = new ConfigFileStatus(config);
     p.addObject("configfile", configfile);
     KlippyLog log = KlippyLog.current();

@@ -16,9 +16,17 @@ import java.util.Map;
  * @param args the command line, for the log
  * @param workDir relative paths in the config (virtual SD, variables file) start here; null:
  *     the working directory, as in Klipper
+ * @param overrides config values set from outside the file, as {@code "section.option"} to
+ *     value ({@code "mcu.serial"} for the simulated printer's pty)
  */
 public record StartOptions(Path config, Path input, Path batchOutput,
-    Map<String, Path> dictionaries, double speed, Path ptyPath, String args, Path workDir) {
+    Map<String, Path> dictionaries, double speed, Path ptyPath, String args, Path workDir,
+    Map<String, String> overrides) {
+  public StartOptions(Path config, Path input, Path batchOutput, Map<String, Path> dictionaries,
+      double speed, Path ptyPath, String args, Path workDir) {
+    this(config, input, batchOutput, dictionaries, speed, ptyPath, args, workDir, Map.of());
+  }
+
   /** Live, G-code from standard input. */
   public static StartOptions live(Path config) {
     return new StartOptions(config, null, null, Map.of(), 1.0, null, "", null);

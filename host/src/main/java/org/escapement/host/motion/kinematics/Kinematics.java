@@ -35,6 +35,12 @@ public interface Kinematics {
 
   Map<String, Object> status(double eventtime);
 
+  /** The axes whose position is known ({@code "xyz"} when all are homed). */
+  default String homedAxes() {
+    Object h = status(0).get("homed_axes");
+    return h == null ? "" : h.toString();
+  }
+
   /** Kinematics Klipper has that we do not yet: they fail as "not supported yet". */
   Set<String> NOT_YET = Set.of("delta", "deltesian", "polar", "winch", "rotary_delta",
       "generic_cartesian", "corexyuv", "limited_cartesian", "limited_corexy",

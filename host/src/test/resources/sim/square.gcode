@@ -1,0 +1,14 @@
+; Homing, then a 40 mm square and its diagonals at several speeds, no extrusion.
+G28
+G90
+G1 Z5 F600
+G1 X80 Y80 F12000
+G1 X120 Y80 F6000
+G1 X120 Y120
+G1 X80 Y120
+G1 X80 Y80
+G1 X120 Y120 F15000
+G1 X120 Y80
+G1 X80 Y120 F3000
+G1 X100 Y100 Z2 F1200
+M400
