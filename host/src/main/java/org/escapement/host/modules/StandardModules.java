@@ -18,6 +18,8 @@ public final class StandardModules {
         .register("virtual_sdcard", VirtualSdcardModule::new)
         .register("pause_resume", PauseResumeModule::new)
         .register("idle_timeout", IdleTimeoutModule::new)
+        .register("respond", RespondModule::new)
+        .register("display_status", DisplayStatusModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)

@@ -94,6 +94,9 @@ public final class StepperEnable implements StatusProvider {
     GCodeDispatch gcode = printer.lookupObject("gcode", GCodeDispatch.class);
     gcode.register("M18", c -> motorOff(), false, null);
     gcode.register("M84", c -> motorOff(), false, null);
+    // M17 (enable every motor, e.g. to hold position) is not Klipper's, but slicers send it.
+    gcode.register("M17", c -> setMotorsEnable(List.copyOf(lines.keySet()), true), false,
+        null);
     printer.onEvent("gcode:request_restart", t -> motorOff());
   }
 

@@ -21,6 +21,7 @@ import org.escapement.host.log.KlippyLog;
 import org.escapement.host.mcu.Mcu;
 import org.escapement.host.mcu.McuException;
 import org.escapement.host.modules.ConfigFileStatus;
+import org.escapement.host.modules.DisplayStatusModule;
 import org.escapement.host.modules.IdleTimeoutModule;
 import org.escapement.host.modules.McuModule;
 import org.escapement.host.modules.StatisticsModule;
@@ -248,6 +249,10 @@ public final class HostSession {
     p.addObject("gcode_move", new GCodeMove(p));
     if (!p.hasObject("idle_timeout")) {
       p.addObject("idle_timeout", new IdleTimeoutModule(p, config.section("idle_timeout")));
+    }
+    if (!p.hasObject("display_status")) {
+      p.addObject("display_status", new DisplayStatusModule(p,
+          config.section("display_status")));
     }
     // Always there, as in Klipper, with or without a section.
     if (!p.hasObject("statistics")) {

@@ -131,6 +131,18 @@ class PrintJobTest {
   }
 
   @Test
+  void messagesProgressAndResponses() throws Exception {
+    List<String> replies = run("[respond]\n\n[gcode_macro SHOW]\ngcode:\n"
+        + "  ECHO MSG={printer.display_status.message|replace(' ', '_')}/"
+        + "{printer.display_status.progress}\n",
+        "M117 Hello there, world\nM73 P42\nSHOW\nM118 hi there\n"
+        + "RESPOND TYPE=command MSG=\"x y\"\nRESPOND PREFIX=>> MSG=z\nRESPOND TYPE=bogus\n");
+    assertThat(replies).containsSubsequence("// ECHO MSG=Hello_there,_world/0.42",
+        "echo: hi there", "// x y", ">> z",
+        "!! RESPOND TYPE 'bogus' is invalid. Must be one of 'echo', 'command', or 'error'");
+  }
+
+  @Test
   void missingFilesAreNamed() throws Exception {
     gcodeFile("part.gcode", "ECHO MSG=x\n");
     assertThat(run("", "SDCARD_PRINT_FILE FILENAME=nope.gcode\n"))
