@@ -13,6 +13,8 @@
 
 #define MAX_STEPPERS 16
 #define MAX_HEATERS 8
+#define MAX_ENDSTOPS 8
+#define MAX_TERMS 4
 #define ADC_MAX 4095
 
 enum { EDGE_RISING = 1, EDGE_FALLING = 2 };
@@ -41,12 +43,25 @@ struct model_heater {
     uint64_t last_clock;
 };
 
+// An endstop on a carriage moved by several motors (CoreXY: X = (A + B) / 2): it reads a
+// weighted sum of stepper positions.
+struct model_endstop {
+    char name[32];
+    int pin, term_count;
+    char term_names[MAX_TERMS][32];
+    int term_stepper[MAX_TERMS];
+    double term_weight[MAX_TERMS];
+    double trigger_mm;
+    uint8_t at_max, triggered_level;
+};
+
 static struct model_stepper steppers[MAX_STEPPERS];
 static struct model_heater heaters[MAX_HEATERS];
-static int stepper_count, heater_count;
+static struct model_endstop endstops[MAX_ENDSTOPS];
+static int stepper_count, heater_count, endstop_count;
 
 // Which model object each digital pin belongs to, for a quick lookup on every edge.
-enum { ROLE_NONE, ROLE_STEP, ROLE_DIR, ROLE_ENDSTOP, ROLE_HEATER };
+enum { ROLE_NONE, ROLE_STEP, ROLE_DIR, ROLE_ENDSTOP, ROLE_HEATER, ROLE_CARRIAGE_ENDSTOP };
 static uint8_t pin_role[CONFIG_SIM_GPIO_COUNT], pin_owner[CONFIG_SIM_GPIO_COUNT];
 
 
@@ -120,9 +135,25 @@ model_output_changed(uint16_t pin, double level, uint64_t clock)
     }
 }
 
+static int
+carriage_endstop_level(const struct model_endstop *e)
+{
+    double mm = 0, slack = 0;
+    int i;
+    for (i = 0; i < e->term_count; i++) {
+        const struct model_stepper *s = &steppers[e->term_stepper[i]];
+        mm += e->term_weight[i] * s->steps / s->steps_per_mm;
+        slack += fabs(e->term_weight[i]) * 0.1 / s->steps_per_mm;
+    }
+    int triggered = e->at_max ? mm >= e->trigger_mm - slack : mm <= e->trigger_mm + slack;
+    return triggered ? e->triggered_level : !e->triggered_level;
+}
+
 int
 model_input_level(uint16_t pin, uint64_t clock UNUSED)
 {
+    if (pin < CONFIG_SIM_GPIO_COUNT && pin_role[pin] == ROLE_CARRIAGE_ENDSTOP)
+        return carriage_endstop_level(&endstops[pin_owner[pin]]);
     if (pin >= CONFIG_SIM_GPIO_COUNT || pin_role[pin] != ROLE_ENDSTOP)
         return -1;
     const struct model_stepper *s = &steppers[pin_owner[pin]];
@@ -384,6 +415,79 @@ set_heater_option(struct model_heater *h, int index, const char *key, const char
     return -1;
 }
 
+// "0.5 a + 0.5 b", "a - b", "2*z": weighted stepper names (resolved when the file is read).
+static int
+parse_terms(struct model_endstop *e, const char *value, char *err, size_t errlen,
+            const char *where)
+{
+    const char *p = value;
+    e->term_count = 0;
+    while (*p) {
+        while (isspace((unsigned char)*p))
+            p++;
+        double sign = 1;
+        if (*p == '+' || *p == '-') {
+            sign = *p == '-' ? -1 : 1;
+            p++;
+            while (isspace((unsigned char)*p))
+                p++;
+        } else if (e->term_count) {
+            snprintf(err, errlen, "%s: expected + or - between terms", where);
+            return -1;
+        }
+        double weight = 1;
+        char *end;
+        double w = strtod(p, &end);
+        if (end != p) {
+            weight = w;
+            p = end;
+            while (isspace((unsigned char)*p))
+                p++;
+            if (*p == '*')
+                p++;
+            while (isspace((unsigned char)*p))
+                p++;
+        }
+        char name[32];
+        int n = 0;
+        while ((isalnum((unsigned char)*p) || *p == '_') && n < 31)
+            name[n++] = *p++;
+        name[n] = 0;
+        if (!n || e->term_count >= MAX_TERMS) {
+            snprintf(err, errlen, "%s: position must be up to %d weighted stepper names, like"
+                     " '0.5 a + 0.5 b'", where, MAX_TERMS);
+            return -1;
+        }
+        snprintf(e->term_names[e->term_count], 32, "%s", name);
+        e->term_weight[e->term_count++] = sign * weight;
+        while (isspace((unsigned char)*p))
+            p++;
+    }
+    if (!e->term_count) {
+        snprintf(err, errlen, "%s: position needs at least one stepper", where);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+set_endstop_option(struct model_endstop *e, int index, const char *key, const char *value,
+                   char *err, size_t errlen, const char *where)
+{
+    if (!strcmp(key, "pin"))
+        return claim_pin(value, ROLE_CARRIAGE_ENDSTOP, index, 0, &e->pin, err, errlen, where);
+    if (!strcmp(key, "position"))
+        return parse_terms(e, value, err, errlen, where);
+    if (!strcmp(key, "trigger_mm"))
+        return parse_number(value, &e->trigger_mm, err, errlen, where);
+    if (!strcmp(key, "side"))
+        return parse_choice(value, "max", "min", &e->at_max, err, errlen, where);
+    if (!strcmp(key, "triggered"))
+        return parse_choice(value, "high", "low", &e->triggered_level, err, errlen, where);
+    snprintf(err, errlen, "%s: unknown option '%s' in an endstop section", where, key);
+    return -1;
+}
+
 static int
 check_section(int kind, int index, char *err, size_t errlen)
 {
@@ -395,6 +499,12 @@ check_section(int kind, int index, char *err, size_t errlen)
             return -1;
         }
         s->steps = llround(s->initial_mm * s->steps_per_mm);
+    } else if (kind == 3) {
+        struct model_endstop *e = &endstops[index];
+        if (e->pin < 0 || !e->term_count) {
+            snprintf(err, errlen, "[endstop %s] needs pin and position", e->name);
+            return -1;
+        }
     } else if (kind == 2) {
         struct model_heater *h = &heaters[index];
         if (h->heater_pin < 0 || h->sensor_channel < 0 || !(h->heat_capacity > 0)
@@ -431,7 +541,8 @@ model_load(const char *path, char *err, size_t errlen)
                 break;
             char type[32], name[32];
             if (sscanf(s, "[%31s %31[^]]]", type, name) != 2) {
-                snprintf(err, errlen, "%s: a section is [stepper NAME] or [heater NAME]", where);
+                snprintf(err, errlen, "%s: a section is [stepper NAME], [endstop NAME] or"
+                         " [heater NAME]", where);
                 ret = -1;
                 break;
             }
@@ -444,6 +555,13 @@ model_load(const char *path, char *err, size_t errlen)
                 st->edges = EDGE_RISING;
                 st->dir_positive_level = 1;
                 st->endstop_triggered_level = 1;
+            } else if (!strcmp(type, "endstop") && endstop_count < MAX_ENDSTOPS) {
+                kind = 3;
+                index = endstop_count++;
+                struct model_endstop *en = &endstops[index];
+                snprintf(en->name, sizeof(en->name), "%s", name);
+                en->pin = -1;
+                en->triggered_level = 1;
             } else if (!strcmp(type, "heater") && heater_count < MAX_HEATERS) {
                 kind = 2;
                 index = heater_count++;
@@ -473,6 +591,8 @@ model_load(const char *path, char *err, size_t errlen)
         char *key = trim(s), *value = trim(sep + 1);
         ret = kind == 1
             ? set_stepper_option(&steppers[index], index, key, value, err, errlen, where)
+            : kind == 3
+            ? set_endstop_option(&endstops[index], index, key, value, err, errlen, where)
             : set_heater_option(&heaters[index], index, key, value, err, errlen, where);
         if (ret)
             break;
@@ -480,6 +600,21 @@ model_load(const char *path, char *err, size_t errlen)
     fclose(f);
     if (!ret && kind)
         ret = check_section(kind, index, err, errlen);
+    // Carriage endstops name steppers that may come later in the file: resolve them now.
+    int j, k;
+    for (j = 0; !ret && j < endstop_count; j++) {
+        struct model_endstop *e = &endstops[j];
+        for (k = 0; k < e->term_count; k++) {
+            struct model_stepper *st = find_stepper(e->term_names[k]);
+            if (!st) {
+                snprintf(err, errlen, "model %s: [endstop %s] names no stepper '%s'", path,
+                         e->name, e->term_names[k]);
+                ret = -1;
+                break;
+            }
+            e->term_stepper[k] = st - steppers;
+        }
+    }
     int i;
     for (i = 0; i < heater_count; i++)
         if (isnan(heaters[i].temp_c))
