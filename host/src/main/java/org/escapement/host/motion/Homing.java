@@ -19,6 +19,31 @@ import org.escapement.host.reactor.Completion;
  * lengths away, so the homing move always reaches the endstop.
  */
 public final class Homing {
+  /**
+   * What a homing move drives: the toolhead, or a manual stepper moving on its own (which
+   * keeps its own position and print time).
+   */
+  public interface Mover {
+    void flushStepGeneration();
+
+    double[] position();
+
+    void setPosition(double[] pos);
+
+    /** The print time at which queued motion ends. */
+    double lastMoveTime();
+
+    void dwell(double seconds);
+
+    /** Moves to {@code pos}, a little at a time, until {@code stop} completes. */
+    void dripMove(double[] pos, double speed, Completion<?> stop);
+
+    List<Stepper> steppers();
+
+    /** The position for these stepper positions (NaN where unknown). */
+    double[] calcPosition(Map<String, Double> stepperPositions);
+  }
+
   static final double HOMING_START_DELAY = 0.001;
   static final double ENDSTOP_SAMPLE_TIME = 0.000015;
   static final int ENDSTOP_SAMPLE_COUNT = 4;
@@ -59,6 +84,11 @@ public final class Homing {
       }
     }
     return pos;
+  }
+
+  /** Declares the head to be at {@code pos} (null entries keep their value), homing nothing. */
+  public void setHomedPosition(Double[] pos) {
+    toolhead.setPosition(fill(pos));
   }
 
   private void setStartPosition(Double[] forcePos) {
@@ -103,12 +133,12 @@ public final class Homing {
     List<Rail.NamedEndstop> endstops = new ArrayList<>();
     rails.forEach(r -> endstops.addAll(r.endstops()));
     Rail.HomingInfo hi = rails.get(0).homingInfo();
-    HomingMove first = new HomingMove(endstops);
+    HomingMove first = new HomingMove(printer, toolhead, endstops);
     first.homingMove(homePos, hi.speed(), false, true, true);
     HomingMove last = first;
     if (hi.retractDist() != 0) {
       homePos = retractMove(hi, forcePos, movePos);
-      last = new HomingMove(endstops);
+      last = new HomingMove(printer, toolhead, endstops);
       last.homingMove(homePos, hi.secondHomingSpeed(), false, true, true);
       String still = last.checkNoMovement();
       if (still != null) {
@@ -145,7 +175,7 @@ public final class Homing {
   }
 
   /** One move toward endstops, stopped by the first trigger. */
-  final class HomingMove {
+  static final class HomingMove {
     final class StepperPosition {
       final Stepper stepper;
       final String endstopName;
@@ -167,10 +197,14 @@ public final class Homing {
       }
     }
 
+    private final Printer printer;
+    private final Mover mover;
     private final List<Rail.NamedEndstop> endstops = new ArrayList<>();
     final List<StepperPosition> positions = new ArrayList<>();
 
-    HomingMove(List<Rail.NamedEndstop> endstops) {
+    HomingMove(Printer printer, Mover mover, List<Rail.NamedEndstop> endstops) {
+      this.printer = printer;
+      this.mover = mover;
       for (Rail.NamedEndstop e : endstops) {
         if (!e.endstop().steppers().isEmpty()) {
           this.endstops.add(e);
@@ -180,7 +214,7 @@ public final class Homing {
 
     /** Seconds between endstop checks: about one per step of the fastest stepper. */
     private double endstopRate(McuEndstop es, double[] movePos, double speed) {
-      double[] start = toolhead.position();
+      double[] start = mover.position();
       double d = 0;
       for (int i = 0; i < 3; i++) {
         d += (movePos[i] - start[i]) * (movePos[i] - start[i]);
@@ -198,10 +232,9 @@ public final class Homing {
     double[] homingMove(double[] movePos, double speed, boolean probePos, boolean triggered,
         boolean checkTriggered) {
       printer.sendEvent("homing:homing_move_begin", this);
-      toolhead.flushStepGeneration();
-      Kinematics kin = toolhead.kinematics();
+      mover.flushStepGeneration();
       Map<String, Double> kinSpos = new LinkedHashMap<>();
-      for (Stepper s : kin.steppers()) {
+      for (Stepper s : mover.steppers()) {
         kinSpos.put(s.name(), s.commandedPosition());
       }
       for (Rail.NamedEndstop e : endstops) {
@@ -209,23 +242,23 @@ public final class Homing {
           positions.add(new StepperPosition((Stepper) ts, e.name()));
         }
       }
-      double printTime = toolhead.lastMoveTime();
+      double printTime = mover.lastMoveTime();
       List<Completion<Boolean>> triggers = new ArrayList<>();
       for (Rail.NamedEndstop e : endstops) {
         double rest = endstopRate(e.endstop(), movePos, speed);
         triggers.add(e.endstop().homeStart(printTime, ENDSTOP_SAMPLE_TIME,
             ENDSTOP_SAMPLE_COUNT, rest, triggered));
       }
-      Completion<Boolean> all = anyOf(triggers);
-      toolhead.dwell(HOMING_START_DELAY);
+      Completion<Boolean> all = anyOf(printer, triggers);
+      mover.dwell(HOMING_START_DELAY);
       String error = null;
       try {
-        toolhead.dripMove(movePos, speed, all);
+        mover.dripMove(movePos, speed, all);
       } catch (CommandError e) {
         error = "Error during homing move: " + e.getMessage();
       }
       Map<String, Double> triggerTimes = new LinkedHashMap<>();
-      double moveEnd = toolhead.lastMoveTime();
+      double moveEnd = mover.lastMoveTime();
       for (Rail.NamedEndstop e : endstops) {
         double t;
         try {
@@ -242,7 +275,7 @@ public final class Homing {
           error = "No trigger on " + e.name() + " after full movement";
         }
       }
-      toolhead.flushStepGeneration();
+      mover.flushStepGeneration();
       for (StepperPosition sp : positions) {
         sp.noteHomeEnd(triggerTimes.getOrDefault(sp.endstopName, moveEnd));
       }
@@ -259,7 +292,7 @@ public final class Homing {
         if (!trig.equals(halt)) {
           haltPos = calcToolheadPos(kinSpos, halt);
         }
-        toolhead.setPosition(haltPos);
+        mover.setPosition(haltPos);
       } else {
         haltPos = trigPos = movePos;
         Map<String, Long> over = new LinkedHashMap<>();
@@ -270,14 +303,14 @@ public final class Homing {
         }
         if (anyOver) {
           // The steppers ran past the trigger: the head is beyond the endstop position.
-          toolhead.setPosition(movePos);
+          mover.setPosition(movePos);
           Map<String, Double> haltKin = new LinkedHashMap<>();
-          for (Stepper s : kin.steppers()) {
+          for (Stepper s : mover.steppers()) {
             haltKin.put(s.name(), s.commandedPosition());
           }
           haltPos = calcToolheadPos(haltKin, over);
         }
-        toolhead.setPosition(haltPos);
+        mover.setPosition(haltPos);
       }
       try {
         printer.sendEvent("homing:homing_move_end", this);
@@ -294,13 +327,12 @@ public final class Homing {
 
     private double[] calcToolheadPos(Map<String, Double> kinSpos, Map<String, Long> offsets) {
       Map<String, Double> spos = new LinkedHashMap<>(kinSpos);
-      Kinematics kin = toolhead.kinematics();
-      for (Stepper s : kin.steppers()) {
+      for (Stepper s : mover.steppers()) {
         spos.put(s.name(), spos.get(s.name()) + offsets.getOrDefault(s.name(), 0L)
             * s.stepDist());
       }
-      double[] th = toolhead.position();
-      double[] cpos = kin.calcPosition(spos);
+      double[] th = mover.position();
+      double[] cpos = mover.calcPosition(spos);
       for (int i = 0; i < 3; i++) {
         if (!Double.isNaN(cpos[i])) {
           th[i] = cpos[i];
@@ -324,7 +356,7 @@ public final class Homing {
   }
 
   /** Completes when the first of {@code cs} completes (true = failure wins). */
-  private Completion<Boolean> anyOf(List<Completion<Boolean>> cs) {
+  private static Completion<Boolean> anyOf(Printer printer, List<Completion<Boolean>> cs) {
     if (cs.size() == 1) {
       return cs.get(0);
     }
@@ -342,10 +374,44 @@ public final class Homing {
 
   // ---- G28 ----
 
-  /** Registers G28; called once when the toolhead is built. */
+  /**
+   * Registers G28 (once: [homing_override] and [safe_z_home] call this first, so that they
+   * can wrap the command).
+   */
   public static void registerCommands(Printer printer) {
+    if (printer.hasObject("homing")) {
+      return;
+    }
+    printer.addObject("homing", new Commands(printer));
     printer.lookupObject("gcode", GCodeDispatch.class).register("G28",
         c -> cmdG28(printer, c), false, null);
+  }
+
+  /** The "homing" object: homing moves for things other than the toolhead's rails. */
+  public static final class Commands {
+    private final Printer printer;
+
+    Commands(Printer printer) {
+      this.printer = printer;
+    }
+
+    /**
+     * One homing move of {@code mover} towards {@code pos} until an endstop triggers (or,
+     * {@code triggered} false, un-triggers); with {@code checkTriggered} no trigger is an
+     * error. Returns the position at the trigger.
+     */
+    public double[] manualHome(Mover mover, List<Rail.NamedEndstop> endstops, double[] pos,
+        double speed, boolean probePos, boolean triggered, boolean checkTriggered) {
+      HomingMove move = new HomingMove(printer, mover, endstops);
+      try {
+        return move.homingMove(pos, speed, probePos, triggered, checkTriggered);
+      } catch (CommandError e) {
+        if (printer.isShutdown()) {
+          throw new CommandError("Homing failed due to printer shutdown");
+        }
+        throw e;
+      }
+    }
   }
 
   private static void cmdG28(Printer printer, GCodeCommand c) {

@@ -28,7 +28,7 @@ import org.escapement.host.reactor.Reactor;
  * <p>States: main (moving; steps are generated in the background), NeedPrime (idle), Priming
  * (moves arriving after idle; they are planned when enough are queued or shortly after).
  */
-public final class Toolhead implements StatusProvider, StatsSource {
+public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover {
   static final double BUFFER_TIME_HIGH = 1.0;
   static final double BUFFER_TIME_START = 0.250;
   static final double PRIMING_CMD_TIME = 0.100;
@@ -200,12 +200,14 @@ public final class Toolhead implements StatusProvider, StatsSource {
   }
 
   /** Plans everything queued and sends all steps. */
+  @Override
   public void flushStepGeneration() {
     flushLookahead(false);
     motionQueuing.flushAllSteps();
   }
 
   /** The print time at the end of everything queued (planning it now). */
+  @Override
   public double lastMoveTime() {
     if (state != QueueState.MAIN) {
       flushLookahead(false);
@@ -282,8 +284,19 @@ public final class Toolhead implements StatusProvider, StatsSource {
 
   // ---- moves ----
 
+  @Override
   public double[] position() {
     return commandedPos.clone();
+  }
+
+  @Override
+  public List<Stepper> steppers() {
+    return kin.steppers();
+  }
+
+  @Override
+  public double[] calcPosition(Map<String, Double> stepperPositions) {
+    return kin.calcPosition(stepperPositions);
   }
 
   /** Jumps to a position without moving (after homing, G92 on the kinematics). */
@@ -295,6 +308,7 @@ public final class Toolhead implements StatusProvider, StatsSource {
     printer.sendEvent("toolhead:set_position", null);
   }
 
+  @Override
   public void setPosition(double[] newPos) {
     setPosition(newPos, "");
   }
@@ -358,6 +372,7 @@ public final class Toolhead implements StatusProvider, StatsSource {
   }
 
   /** Waits {@code seconds} of print time after the queued moves. */
+  @Override
   public void dwell(double seconds) {
     flushLookahead(false);
     advanceMoveTime(lastMoveTime() + Math.max(0, seconds));
@@ -450,6 +465,7 @@ public final class Toolhead implements StatusProvider, StatsSource {
    * A homing or probing move: sent a little at a time so {@code stop} (an endstop trigger)
    * can cut it short.
    */
+  @Override
   public void dripMove(double[] newPos, double speed,
       org.escapement.host.reactor.Completion<?> stop) {
     double[] pos = commandedPos.clone();

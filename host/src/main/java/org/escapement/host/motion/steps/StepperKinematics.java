@@ -73,6 +73,11 @@ public abstract class StepperKinematics {
     return commandedPos;
   }
 
+  /** For {@link #afterSteps}: kinematics that wrap around (a rotating bed) renormalise it. */
+  protected void setCommandedPosition(double pos) {
+    commandedPos = pos;
+  }
+
   /**
    * Steps must also be generated this long before motion that involves this stepper (input
    * shaping and pressure advance smooth over time) and after it.
