@@ -42,9 +42,8 @@ public interface Kinematics {
   }
 
   /** Kinematics Klipper has that we do not yet: they fail as "not supported yet". */
-  Set<String> NOT_YET = Set.of("delta", "deltesian", "polar", "winch", "rotary_delta",
-      "generic_cartesian", "corexyuv", "limited_cartesian", "limited_corexy",
-      "limited_corexz");
+  Set<String> NOT_YET = Set.of("generic_cartesian", "corexyuv", "limited_cartesian",
+      "limited_corexy", "limited_corexz");
 
   static Kinematics create(String name, Toolhead toolhead, ConfigSection printerSection) {
     return switch (name) {
@@ -53,6 +52,11 @@ public interface Kinematics {
       case "corexz" -> LinearKinematics.corexz(toolhead, printerSection);
       case "hybrid_corexy" -> LinearKinematics.hybridCorexy(toolhead, printerSection);
       case "hybrid_corexz" -> LinearKinematics.hybridCorexz(toolhead, printerSection);
+      case "delta" -> new DeltaKinematics(toolhead, printerSection);
+      case "deltesian" -> new DeltesianKinematics(toolhead, printerSection);
+      case "polar" -> new PolarKinematics(toolhead, printerSection);
+      case "rotary_delta" -> new RotaryDeltaKinematics(toolhead, printerSection);
+      case "winch" -> new WinchKinematics(toolhead, printerSection);
       case "none" -> new NoneKinematics();
       default -> {
         if (NOT_YET.contains(name)) {
