@@ -70,7 +70,8 @@ public final class Fan {
     tachometer = FanTachometer.of(printer, section);
     motion = Toolhead.motionQueuing(printer);
     motion.registerFlushCallback(this::flushRequests, false);
-    printer.onEvent("gcode:request_restart", x -> setSpeed(0));
+    // Off once the queued moves are done (the event carries their end time), as Klipper.
+    printer.onEvent("gcode:request_restart", printTime -> setSpeed(0, (Double) printTime));
   }
 
   /** Sets the speed (0..1) after the moves queued so far: M106, SET_FAN_SPEED. */

@@ -69,15 +69,17 @@ public final class GCodeIO implements StatsSource {
       byte[] data = chunk == null ? new byte[0] : chunk;
       logInput(input.add(data), data.length);
       runLines(false);
-      // Between chunks the reactor runs what is due (step flushing), as between reads of a
-      // file descriptor; batch output depends on this order.
-      printer.reactor().pause(Reactor.NOW);
       if (chunk == null) {
+        // Klipper handles end of file in the same read as its last (empty) chunk: no timers
+        // run between the last lines and the exit's final flush.
         if (input.backlog() == 0) {
           finish();
         }
         return;
       }
+      // Between chunks the reactor runs what is due (step flushing), as between reads of a
+      // file descriptor; batch output depends on this order.
+      printer.reactor().pause(Reactor.NOW);
     }
   }
 
