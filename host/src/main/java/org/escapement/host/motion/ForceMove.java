@@ -86,30 +86,42 @@ public final class ForceMove {
     stepper.setKinematics(kinematics);
     stepper.setTrapq(trapq);
     stepper.setPosition(new double[] {0, 0, 0});
-    double axisR = dist < 0 ? -1 : 1;
-    double d = Math.abs(dist);
-    double accelT = 0;
-    double cruiseT;
-    double cruiseV = speed;
-    if (accel == 0 || d == 0) {
-      cruiseT = d / speed;
-    } else {
-      double maxCruiseV2 = d * accel;
-      if (maxCruiseV2 < speed * speed) {
-        cruiseV = Math.sqrt(maxCruiseV2);
-      }
-      accelT = cruiseV / accel;
-      cruiseT = (d - accelT * cruiseV) / cruiseV;
-    }
+    MoveTime mt = MoveTime.of(dist, speed, accel);
     double printTime = toolhead.lastMoveTime();
-    trapq.append(printTime, accelT, cruiseT, accelT, 0, 0, 0, axisR, 0, 0, 0, cruiseV, accel);
-    double end = printTime + accelT + cruiseT + accelT;
+    trapq.append(printTime, mt.accelT(), mt.cruiseT(), mt.accelT(), 0, 0, 0, mt.axisR(), 0, 0,
+        0, mt.cruiseV(), accel);
+    double end = printTime + mt.total();
     toolhead.motion().noteMcuMovequeueActivity(end, true);
-    toolhead.dwell(accelT + cruiseT + accelT);
+    toolhead.dwell(mt.total());
     toolhead.flushStepGeneration();
     stepper.setTrapq(prevTrapq);
     stepper.setKinematics(prevSk);
     toolhead.motion().wipeTrapq(trapq);
+  }
+
+  /**
+   * A single-stepper move of {@code dist} (either sign) from and to a standstill: direction,
+   * accelerate time (= decelerate time), cruise time and cruise speed. Accel 0 means none.
+   */
+  public record MoveTime(double axisR, double accelT, double cruiseT, double cruiseV) {
+    public static MoveTime of(double dist, double speed, double accel) {
+      double axisR = dist < 0 ? -1 : 1;
+      double d = Math.abs(dist);
+      if (accel == 0 || d == 0) {
+        return new MoveTime(axisR, 0, d / speed, speed);
+      }
+      double cruiseV = speed;
+      double maxCruiseV2 = d * accel;
+      if (maxCruiseV2 < speed * speed) {
+        cruiseV = Math.sqrt(maxCruiseV2); // too short to reach the speed: a triangle
+      }
+      double accelT = cruiseV / accel;
+      return new MoveTime(axisR, accelT, (d - accelT * cruiseV) / cruiseV, cruiseV);
+    }
+
+    public double total() {
+      return accelT + cruiseT + accelT;
+    }
   }
 
   private boolean forceEnable(Stepper s) {
