@@ -202,40 +202,59 @@ public final class GCodeMove implements StatusProvider {
 
   private void cmdG1(GCodeCommand c) {
     Map<String, String> params = c.params();
+    Map<String, Double> values = new LinkedHashMap<>();
     try {
-      for (Map.Entry<String, Integer> a : axisMap.entrySet()) {
-        String v = params.get(a.getKey());
-        if (v == null) {
-          continue;
-        }
-        double value = GCodeCommand.parseFloat(v);
-        if (!Double.isFinite(value)) {
-          throw new NumberFormatException(v);
-        }
-        int pos = a.getValue();
-        boolean absolute = absoluteCoord;
-        if (a.getKey().equals("E")) {
-          value *= extrudeFactor;
-          if (!absoluteExtrude) {
-            absolute = false;
-          }
-        }
-        if (absolute) {
-          lastPosition[pos] = value + basePosition[pos];
-        } else {
-          lastPosition[pos] += value;
+      for (String axis : axisMap.keySet()) {
+        String v = params.get(axis);
+        if (v != null) {
+          values.put(axis, GCodeCommand.parseFloat(v));
         }
       }
       String f = params.get("F");
       if (f != null) {
-        double gcodeSpeed = GCodeCommand.parseFloat(f);
-        if (!(gcodeSpeed > 0) || !Double.isFinite(gcodeSpeed)) {
-          throw c.error("Invalid speed in '" + c.commandLine() + "'");
-        }
-        speed = gcodeSpeed * speedFactor;
+        values.put("F", GCodeCommand.parseFloat(f));
       }
     } catch (NumberFormatException e) {
       throw c.error("Unable to parse move '" + c.commandLine() + "'");
+    }
+    linearMove(values, c.commandLine());
+  }
+
+  /**
+   * A G1 given as numbers by axis letter (and F): what G2/G3 split an arc into. The same
+   * modes (G90/G91, M82/M83), factors and checks as G1; {@code commandLine} names the
+   * command in errors.
+   */
+  public void linearMove(Map<String, Double> values, String commandLine) {
+    for (Map.Entry<String, Integer> a : axisMap.entrySet()) {
+      Double v = values.get(a.getKey());
+      if (v == null) {
+        continue;
+      }
+      if (!Double.isFinite(v)) {
+        throw new GCodeError("Unable to parse move '" + commandLine + "'");
+      }
+      double value = v;
+      int pos = a.getValue();
+      boolean absolute = absoluteCoord;
+      if (a.getKey().equals("E")) {
+        value *= extrudeFactor;
+        if (!absoluteExtrude) {
+          absolute = false;
+        }
+      }
+      if (absolute) {
+        lastPosition[pos] = value + basePosition[pos];
+      } else {
+        lastPosition[pos] += value;
+      }
+    }
+    Double f = values.get("F");
+    if (f != null) {
+      if (!(f > 0) || !Double.isFinite(f)) {
+        throw new GCodeError("Invalid speed in '" + commandLine + "'");
+      }
+      speed = f * speedFactor;
     }
     active().move(lastPosition.clone(), speed);
   }
