@@ -199,6 +199,15 @@ public final class GCodeDispatch implements StatusProvider {
     h.run(c);
   }
 
+  /**
+   * A command to hand to a handler directly (a wrapper calling the command it replaced, as
+   * [safe_z_home] calls the original G28); {@code params} by upper-case name.
+   */
+  public GCodeCommand createCommand(String command, String commandLine,
+      Map<String, String> params) {
+    return new GCodeCommand(this, command, commandLine, new LinkedHashMap<>(params), false);
+  }
+
   // ---- running ----
 
   /** Runs a script in the current fiber, taking turns with other sources. Errors propagate. */

@@ -22,6 +22,8 @@ public final class StandardModules {
         .register("display_status", DisplayStatusModule::new)
         .register("manual_stepper", org.escapement.host.motion.ManualStepperModule::new)
         .register("gcode_arcs", org.escapement.host.gcode.GCodeArcsModule::new)
+        .register("homing_override", HomingOverrideModule::new)
+        .register("safe_z_home", SafeZHomeModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)
