@@ -33,6 +33,15 @@ public final class ConfigFileStatus implements StatusProvider {
         "save_config: set [" + section + "] " + option + " = " + value);
   }
 
+  /** Drops a section from the SAVE_CONFIG block (to write it anew). */
+  public void removeSection(String section) {
+    if (pending == null) {
+      pending = Autosave.Pending.of(config.autosave());
+    }
+    pending.removeSection(section);
+    pendingItems.remove(section);
+  }
+
   /**
    * Registers SAVE_CONFIG (once): writes the kept values into printer.cfg's block, then
    * restarts so they take effect.
