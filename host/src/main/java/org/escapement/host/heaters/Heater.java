@@ -49,7 +49,6 @@ public final class Heater implements StatusProvider, StatsSource, TemperatureSou
   private final Printer printer;
   private final String name;
   private final String shortName;
-  private final TemperatureSensor sensor;
   private final double minTemp;
   private final double maxTemp;
   private final double pwmDelay;
@@ -74,7 +73,6 @@ public final class Heater implements StatusProvider, StatsSource, TemperatureSou
     this.name = section.name();
     String[] words = name.split("\\s+");
     this.shortName = words[words.length - 1];
-    this.sensor = sensor;
     minTemp = section.getFloat("min_temp", null, Bounds.min(KELVIN_TO_CELSIUS));
     maxTemp = section.getFloat("max_temp", null, Bounds.above(minTemp));
     sensor.setupMinMax(minTemp, maxTemp);

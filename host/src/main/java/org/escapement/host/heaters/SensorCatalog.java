@@ -180,8 +180,8 @@ final class SensorCatalog {
 
   /**
    * Sensor types Klipper has that need hardware support we do not have yet (SPI and I2C
-   * chips, MCU-internal sensors, load cells...): a config naming one gets "not supported yet"
-   * rather than "unknown".
+   * chips, the MCU's internal sensor): a config naming one gets "not supported yet" rather
+   * than "unknown".
    */
   static final java.util.Set<String> NOT_YET = java.util.Set.of(
       "MAX6675", "MAX31855", "MAX31856", "MAX31865", "BME280", "DS18B20", "HTU21D", "SI7013",

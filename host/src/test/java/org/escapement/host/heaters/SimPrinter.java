@@ -55,15 +55,20 @@ final class SimPrinter implements AutoCloseable {
     return elf;
   }
 
-  /** Starts the sim MCU (not the host). */
+  /** Starts the sim MCU (not the host) with the heaters of sim-heaters.model. */
   SimPrinter(Path dir, double speed) throws IOException {
+    this(dir, speed, "sim-heaters.model");
+  }
+
+  /** Starts the sim MCU (not the host) with the physics of resource heaters/{@code model}. */
+  SimPrinter(Path dir, double speed, String modelResource) throws IOException {
     this.dir = dir;
     this.speed = speed;
     trace = dir.resolve("trace.txt");
     control = dir.resolve("control");
     link = dir.resolve("mcu");
-    Path model = dir.resolve("sim-heaters.model");
-    try (InputStream in = SimPrinter.class.getResourceAsStream("/heaters/sim-heaters.model")) {
+    Path model = dir.resolve(modelResource);
+    try (InputStream in = SimPrinter.class.getResourceAsStream("/heaters/" + modelResource)) {
       Files.copy(in, model);
     }
     // The test machine is shared: a sim starved for a while by other processes is not what
@@ -79,9 +84,14 @@ final class SimPrinter implements AutoCloseable {
 
   /** printer.cfg for the sim: the heaters, with the extruder heater in section {@code ext}. */
   String config(String extruderSection) throws IOException {
-    try (InputStream in = SimPrinter.class.getResourceAsStream("/heaters/sim-heaters.cfg")) {
+    return resource("sim-heaters.cfg").replace("${extruder}", extruderSection);
+  }
+
+  /** A printer.cfg from resource heaters/{@code name}, for this sim's pty. */
+  String resource(String name) throws IOException {
+    try (InputStream in = SimPrinter.class.getResourceAsStream("/heaters/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .replace("${serial}", link.toString()).replace("${extruder}", extruderSection);
+          .replace("${serial}", link.toString());
     }
   }
 
@@ -234,6 +244,19 @@ final class SimPrinter implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** A stepper's position (mm) in the last report. */
+  double stepperPosition(String stepper) throws IOException {
+    Pattern p = Pattern.compile("stepper " + stepper + " steps -?\\d+ position_mm (\\S+)");
+    double pos = Double.NaN;
+    for (Note n : notes()) {
+      Matcher m = p.matcher(n.text());
+      if (m.matches()) {
+        pos = Double.parseDouble(m.group(1));
+      }
+    }
+    return pos;
   }
 
   /** Waits (wall time) until the model's heater is at least {@code celsius}. */
