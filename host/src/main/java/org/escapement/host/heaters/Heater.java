@@ -66,6 +66,7 @@ public final class Heater implements StatusProvider, StatsSource, TemperatureSou
   private double lastTempTime;
   private double nextPwmTime;
   private double lastPwmValue;
+  private double lastPwmTime;
 
   Heater(Printer printer, ConfigSection section, TemperatureSensor sensor,
       OutputFactory outputs) {
@@ -77,7 +78,8 @@ public final class Heater implements StatusProvider, StatsSource, TemperatureSou
     maxTemp = section.getFloat("max_temp", null, Bounds.above(minTemp));
     sensor.setupMinMax(minTemp, maxTemp);
     sensor.setupCallback(this::temperatureCallback);
-    pwmDelay = sensor.reportTimeDelta();
+    // A sped-up simulated printer needs the same wall-clock margin as a real one.
+    pwmDelay = sensor.reportTimeDelta() * printer.reactor().latencyScale();
     // Klipper does not check a default against the bounds (a bed's max_temp is below 170).
     Double extrude = section.getFloatOrNull("min_extrude_temp", Bounds.range(minTemp, maxTemp));
     minExtrudeTemp = extrude == null ? 170.0 : extrude;
@@ -134,7 +136,24 @@ public final class Heater implements StatusProvider, StatsSource, TemperatureSou
     // Refresh well before the MCU's max_duration runs out, allowing for late readings.
     nextPwmTime = pwmTime + MAX_HEAT_TIME - (3 * pwmDelay + 0.001);
     lastPwmValue = v;
+    lastPwmTime = pwmTime;
     output.setPwm(pwmTime, v);
+  }
+
+  /**
+   * Target 0 and, if it is on, the output off at {@code printTime} (or right after the last
+   * queued change) without waiting for the next reading: a restart must not leave it on.
+   */
+  void turnOffAt(double printTime) {
+    targetTemp = 0;
+    if (lastPwmValue == 0) {
+      return; // already off (and nothing extra on the wire, as in Klipper)
+    }
+    double t = Math.max(printTime, lastPwmTime);
+    lastPwmValue = 0;
+    lastPwmTime = t;
+    nextPwmTime = t + MAX_HEAT_TIME - (3 * pwmDelay + 0.001);
+    output.setPwm(t, 0);
   }
 
   private void temperatureCallback(double readTime, double celsius) {

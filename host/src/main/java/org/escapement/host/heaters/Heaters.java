@@ -53,7 +53,9 @@ public final class Heaters implements StatusProvider {
     registerBuiltInSensors();
     gcode.register("TURN_OFF_HEATERS", c -> turnOffAllHeaters(), false, "Turn off all heaters");
     gcode.register("M105", this::cmdM105, true, null);
-    printer.onEvent("gcode:request_restart", x -> turnOffAllHeaters());
+    // Off at the end of the queued moves, before the host lets go of the MCUs.
+    printer.onEvent("gcode:request_restart",
+        printTime -> heaters.values().forEach(h -> h.turnOffAt((Double) printTime)));
     printer.onEvent(Printer.Event.READY, this::ready);
     printer.onEvent(Printer.Event.ANALYZE_SHUTDOWN, this::explainAdcShutdown);
   }

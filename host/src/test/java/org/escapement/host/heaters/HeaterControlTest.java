@@ -348,4 +348,27 @@ class HeaterControlTest {
           .hasMessage("Error on 'TEMPERATURE_WAIT': missing MINIMUM or MAXIMUM.");
     });
   }
+
+  @Test
+  void aRestartTurnsAHeatingHeaterOffAtOnceNotAtTheNextReading() throws Exception {
+    HeaterRig rig = rig(EXTRUDER);
+    HeaterRig.Thermal m = hotend();
+    Heater h = rig.heater("test_extruder", "T0", m);
+    rig.scenario(() -> {
+      rig.start();
+      h.setTemp(210);
+      rig.idle(5);
+      m.advance(rig.now());
+      assertThat(m.drive).isEqualTo(1.0);
+      // RESTART/SAVE_CONFIG: the host lets go of the MCU once the queued moves are done; a
+      // heater left on would run until the MCU's max_duration shutdown.
+      double printTime = rig.now() + 0.25;
+      rig.printer.sendEvent("gcode:request_restart", printTime);
+      assertThat(m.pending).isNotEmpty();
+      double[] off = m.pending.getLast();
+      assertThat(off[1]).isZero();
+      assertThat(off[0]).isGreaterThanOrEqualTo(printTime).isLessThan(printTime + 0.3);
+      assertThat(h.temperature(rig.now()).target()).isZero();
+    });
+  }
 }
