@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.escapement.host.config.Config;
 import org.escapement.host.config.ConfigFile;
 import org.escapement.host.config.ConfigSection;
@@ -80,7 +82,7 @@ public final class PrintJob {
       StartOptions start = new StartOptions(options.config(), options.gcode(), null, Map.of(),
           options.speed(), null, "print " + options.gcode(), Path.of("").toAbsolutePath(),
           Map.of("mcu.serial", link.toString()));
-      OutputStream replies = new LineFilter(console);
+      OutputStream replies = new LineFilter(console, this::temperatureLine);
       session = new HostSession(start, StandardModules.registry(), "print",
           new PrintStream(replies, true, StandardCharsets.UTF_8), InputStream.nullInputStream());
       session.onReady(p -> recordMoves(p, check));
@@ -119,6 +121,13 @@ public final class PrintJob {
 
   private volatile int currentLayer;
   private volatile double currentZ;
+  private volatile String lastTemperatures;
+  private volatile long lastTemperaturesAt;
+
+  private void temperatureLine(String line) {
+    lastTemperatures = line;
+    lastTemperaturesAt = System.nanoTime();
+  }
 
   private void reportProgress(HostSession session, long size, long started) {
     Printer p = session.printer();
@@ -127,14 +136,17 @@ public final class PrintJob {
     }
     GCodeIO io = p.lookupObjectOrNull("gcode_io", GCodeIO.class);
     if (io == null || !p.isReady()) {
-      progress.update(0, 0, Double.NaN, "starting");
+      progress.update(0, currentLayer, Double.NaN, p.isShutdown() ? "shut down" : "starting");
       return;
     }
     double fraction = size == 0 ? 1 : Math.min(1, (double) io.bytesRead() / size);
     double elapsed = (System.nanoTime() - started) / 1e9;
     double eta = fraction > 0.01 ? elapsed * (1 - fraction) / fraction : Double.NaN;
-    progress.update(fraction, currentLayer, eta, String.format(Locale.ROOT, "Z %.2f",
-        currentZ));
+    // While M109/M190 wait, their temperature lines show on the progress line.
+    boolean heating = lastTemperatures != null
+        && System.nanoTime() - lastTemperaturesAt < 2_000_000_000L;
+    progress.update(fraction, currentLayer, eta, heating ? "heating " + lastTemperatures
+        : String.format(Locale.ROOT, "Z %.2f", currentZ));
   }
 
   private Report analyse(int code, HostSession session, Path trace, ToolpathCheck check,
@@ -226,13 +238,20 @@ public final class PrintJob {
     return e == null ? fallback : e.value().strip();
   }
 
-  /** Passes the host's answers to the console, except the state chatter. */
+  /**
+   * Passes the host's answers to the console, except the state chatter and the temperature
+   * lines of a heating wait, which go to the progress line instead.
+   */
   private static final class LineFilter extends OutputStream {
+    private static final Pattern TEMPERATURES = Pattern
+        .compile("(\\S+:-?[0-9.]+ /-?[0-9.]+\\s*)+");
     private final PrintStream out;
+    private final Consumer<String> temperatures;
     private final StringBuilder line = new StringBuilder();
 
-    LineFilter(PrintStream out) {
+    LineFilter(PrintStream out, Consumer<String> temperatures) {
       this.out = out;
+      this.temperatures = temperatures;
     }
 
     @Override
@@ -240,7 +259,9 @@ public final class PrintJob {
       if (b == '\n') {
         String l = line.toString();
         line.setLength(0);
-        if (!l.equals("ok") && !l.startsWith("// Klipper state")) {
+        if (TEMPERATURES.matcher(l).matches()) {
+          temperatures.accept(l.strip());
+        } else if (!l.equals("ok") && !l.startsWith("// Klipper state")) {
           out.println("\r" + l);
         }
       } else {
