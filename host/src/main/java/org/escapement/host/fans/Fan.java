@@ -81,7 +81,8 @@ public final class Fan {
 
   /** Sets the speed (0..1) as soon as possible: automatic fans. */
   public void setSpeed(double speed) {
-    setSpeed(speed, mcu.estimatedPrintTime(printer.reactor().monotonic() + MIN_CHANGE_TIME));
+    setSpeed(speed, mcu.estimatedPrintTime(printer.reactor().monotonic())
+        + mcu.latencyMargin(MIN_CHANGE_TIME));
   }
 
   /**

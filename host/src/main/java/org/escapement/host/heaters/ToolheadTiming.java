@@ -36,7 +36,8 @@ public final class ToolheadTiming {
     }
     McuModule mcu = printer.lookupObjectOrNull("mcu", McuModule.class);
     double now = mcu == null ? 0
-        : mcu.mcu().estimatedPrintTime(printer.reactor().monotonic()) + BUFFER_TIME_START;
+        : mcu.mcu().estimatedPrintTime(printer.reactor().monotonic())
+            + mcu.mcu().latencyMargin(BUFFER_TIME_START);
     lastTime = Math.max(lastTime, now);
     return lastTime;
   }

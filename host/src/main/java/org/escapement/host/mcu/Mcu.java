@@ -546,6 +546,11 @@ public final class Mcu implements AutoCloseable {
     return printTimeToClock(t) + slot;
   }
 
+  /** A margin for the host's own latency, in print seconds (see Reactor.latencyScale). */
+  public double latencyMargin(double wallSeconds) {
+    return wallSeconds * reactor.latencyScale();
+  }
+
   public long secondsToClock(double seconds) {
     return (long) (seconds * clock.mcuFreq());
   }

@@ -62,7 +62,7 @@ public final class McuPwm {
     pin.checkExists();
     CommandQueue queue = mcu.newCommandQueue();
     lastClock = mcu.printTimeToClock(
-        mcu.estimatedPrintTime(mcu.reactorTime()) + 0.200);
+        mcu.estimatedPrintTime(mcu.reactorTime()) + mcu.latencyMargin(0.200));
     long cycleTicks = mcu.secondsToClock(cycleTime);
     long mdur = mcu.secondsToClock(maxDuration);
     if (mdur >= 1L << 31) {

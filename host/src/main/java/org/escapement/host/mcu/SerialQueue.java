@@ -135,7 +135,9 @@ final class SerialQueue {
   private int window = MAX_PENDING_BLOCKS;
   private double srtt;
   private double rttvar;
-  private double rto = MIN_RTO;
+  // The timing margins, longer on a sped-up simulated printer (ReactorClock.latencyScale).
+  private final double minRto, maxRto, minReqtimeDelta, minBackgroundDelta;
+  private double rto;
   private boolean closed;
 
   // Stats
@@ -152,6 +154,12 @@ final class SerialQueue {
     this.clock = clock;
     this.output = output;
     this.batch = batch;
+    double latency = clock.latencyScale();
+    minRto = MIN_RTO * latency;
+    maxRto = MAX_RTO * latency;
+    minReqtimeDelta = MIN_REQTIME_DELTA * latency;
+    minBackgroundDelta = MIN_BACKGROUND_DELTA * latency;
+    rto = minRto;
   }
 
   void onWriteError(Consumer<IOException> handler) {
@@ -293,7 +301,7 @@ final class SerialQueue {
   private long effectiveReqClock(CommandQueue.Pending p, double bgTime) {
     long req = p.reqClock();
     if (req == BACKGROUND) {
-      req = clockAt(bgTime + MIN_REQTIME_DELTA + MIN_BACKGROUND_DELTA);
+      req = clockAt(bgTime + minReqtimeDelta + minBackgroundDelta);
     }
     return req;
   }
@@ -338,7 +346,7 @@ final class SerialQueue {
         minReady = Math.min(minReady, effectiveReqClock(q.get(0), bgTime));
       }
     }
-    long delta = (long) (MIN_REQTIME_DELTA * estFreq);
+    long delta = (long) (minReqtimeDelta * estFreq);
     if (minReady != Long.MAX_VALUE && minReady <= ackClock + delta) {
       return SEND_NOW;
     }
@@ -444,7 +452,7 @@ final class SerialQueue {
 
   /** RFC 6298's timeout from the measured round trip, before any backoff. */
   private double baseRto() {
-    return srtt == 0 ? MIN_RTO : Math.clamp(srtt + Math.max(4 * rttvar, 0.001), MIN_RTO, MAX_RTO);
+    return srtt == 0 ? minRto : Math.clamp(srtt + Math.max(4 * rttvar, 0.001), minRto, maxRto);
   }
 
   private void remember(SentBlock b) {
@@ -584,7 +592,7 @@ final class SerialQueue {
       // quiet: one that answers is not slow, its blocks were damaged. And only so far: a
       // serial line has no congestion to relieve, and on a noisy one long waits only stall it.
       if (now - lastReceiveTime > rto) {
-        rto = Math.min(rto * 2, Math.min(MAX_RTO, MAX_BACKOFF * baseRto()));
+        rto = Math.min(rto * 2, Math.min(maxRto, MAX_BACKOFF * baseRto()));
       }
       ignoreNakSeq = sendSeq;
     }

@@ -125,7 +125,9 @@ public final class TriggerDispatch {
   /** Arms every trsync from {@code printTime}; the completion says whether it failed. */
   public Completion<Boolean> start(double printTime) {
     triggered = reactor.completion();
-    double expire = trsyncs.size() == 1 ? TRSYNC_SINGLE_MCU_TIMEOUT : TRSYNC_TIMEOUT;
+    // The timeout covers the host's round trip, so it is a latency margin.
+    double expire = (trsyncs.size() == 1 ? TRSYNC_SINGLE_MCU_TIMEOUT : TRSYNC_TIMEOUT)
+        * reactor.latencyScale();
     for (int i = 0; i < trsyncs.size(); i++) {
       Trsync t = trsyncs.get(i);
       double reportOffset = (double) i / trsyncs.size();

@@ -92,7 +92,7 @@ public final class IdleTimeoutModule implements StatusProvider {
       return eventtime + READY_TIMEOUT;
     }
     state = "Ready";
-    printer.sendEvent("idle_timeout:ready", est + PIN_MIN_TIME);
+    printer.sendEvent("idle_timeout:ready", est + PIN_MIN_TIME * printer.reactor().latencyScale());
     return eventtime + idleTimeout;
   }
 
@@ -122,7 +122,7 @@ public final class IdleTimeoutModule implements StatusProvider {
     state = "Printing";
     lastPrintStart = eventtime;
     reactor.updateTimer(timer, eventtime + READY_TIMEOUT + Math.max(0, printTime - est));
-    printer.sendEvent("idle_timeout:printing", est + PIN_MIN_TIME);
+    printer.sendEvent("idle_timeout:printing", est + PIN_MIN_TIME * printer.reactor().latencyScale());
   }
 
   private void cmdSetIdleTimeout(GCodeCommand c) {

@@ -47,6 +47,10 @@ public final class MotionQueuing implements StatsSource {
   private final Printer printer;
   private final Reactor reactor;
   private final Mcu mainMcu;
+  // Margins that cover host latency, longer on a sped-up simulated printer (see
+  // Reactor.latencyScale); the constants are those of a real printer.
+  private final double bgflushLowTime, bgflushHighTime, bgflushSgLowTime, bgflushSgHighTime;
+  private final double bgflushExtraTime, minKinTime, dripTime;
   private final List<Trapq> trapqs = new ArrayList<>();
   private final Map<Mcu, StepperSync> syncs = new LinkedHashMap<>();
   private List<FlushCallback> flushCallbacks = new ArrayList<>();
@@ -67,6 +71,14 @@ public final class MotionQueuing implements StatsSource {
     this.printer = printer;
     this.reactor = printer.reactor();
     this.mainMcu = mainMcu;
+    double latency = reactor.latencyScale();
+    bgflushLowTime = BGFLUSH_LOW_TIME * latency;
+    bgflushHighTime = BGFLUSH_HIGH_TIME * latency;
+    bgflushSgLowTime = BGFLUSH_SG_LOW_TIME * latency;
+    bgflushSgHighTime = BGFLUSH_SG_HIGH_TIME * latency;
+    bgflushExtraTime = BGFLUSH_EXTRA_TIME * latency;
+    minKinTime = MIN_KIN_TIME * latency;
+    dripTime = DRIP_TIME * latency;
     canPause = !mainMcu.isBatch();
     flushTimer = reactor.registerTimer(canPause ? this::flushHandler : this::flushHandlerBatch,
         Reactor.NEVER);
@@ -200,7 +212,7 @@ public final class MotionQueuing implements StatsSource {
     while (lastFlushTime < wantFlushTime && canPause) {
       double now = reactor.monotonic();
       double est = mainMcu.estimatedPrintTime(now);
-      double wait = wantFlushTime - BGFLUSH_HIGH_TIME - est;
+      double wait = wantFlushTime - bgflushHighTime - est;
       if (wait <= 0) {
         return;
       }
@@ -217,7 +229,7 @@ public final class MotionQueuing implements StatsSource {
 
   /** The earliest print time new motion may start at after a pause in movement. */
   public double calcStepGenRestart(double estPrintTime) {
-    double kinTime = Math.max(estPrintTime + MIN_KIN_TIME, lastStepGenTime);
+    double kinTime = Math.max(estPrintTime + minKinTime, lastStepGenTime);
     return kinTime + kinFlushDelay;
   }
 
@@ -227,8 +239,8 @@ public final class MotionQueuing implements StatsSource {
       double aggrSgTime = needStepGenTime - 2 * kinFlushDelay;
       if (lastStepGenTime < aggrSgTime) {
         // Moving: keep step generation ahead of the MCU, in batches.
-        double wantSgTime = est + BGFLUSH_SG_HIGH_TIME;
-        double batchTime = BGFLUSH_SG_HIGH_TIME - BGFLUSH_SG_LOW_TIME;
+        double wantSgTime = est + bgflushSgHighTime;
+        double batchTime = bgflushSgHighTime - bgflushSgLowTime;
         double nextBatchTime = lastStepGenTime + batchTime;
         if (nextBatchTime > est) {
           // Batch from the last flush, for run-to-run reproducibility.
@@ -243,8 +255,8 @@ public final class MotionQueuing implements StatsSource {
         }
       } else {
         // Stopped (or only remnants left): flush lazily.
-        double wantFlushTime = Math.min(est + BGFLUSH_HIGH_TIME,
-            needFlushTime + BGFLUSH_EXTRA_TIME);
+        double wantFlushTime = Math.min(est + bgflushHighTime,
+            needFlushTime + bgflushExtraTime);
         if (wantFlushTime > lastFlushTime) {
           advanceFlushTime(wantFlushTime, 0);
         }
@@ -252,13 +264,13 @@ public final class MotionQueuing implements StatsSource {
       aggrSgTime = needStepGenTime - 2 * kinFlushDelay;
       double waketime;
       if (lastStepGenTime < aggrSgTime) {
-        waketime = lastStepGenTime - BGFLUSH_SG_LOW_TIME;
+        waketime = lastStepGenTime - bgflushSgLowTime;
       } else {
         kickFlushTimer = true;
-        if (lastFlushTime >= needFlushTime + BGFLUSH_EXTRA_TIME) {
+        if (lastFlushTime >= needFlushTime + bgflushExtraTime) {
           return Reactor.NEVER;
         }
-        waketime = lastFlushTime - BGFLUSH_LOW_TIME;
+        waketime = lastFlushTime - bgflushLowTime;
       }
       return eventtime + waketime - est;
     } catch (RuntimeException e) {
@@ -272,7 +284,7 @@ public final class MotionQueuing implements StatsSource {
   private double flushHandlerBatch(double eventtime) {
     try {
       double fauxTime = needFlushTime - 1.5;
-      double batchTime = BGFLUSH_SG_HIGH_TIME - BGFLUSH_SG_LOW_TIME;
+      double batchTime = bgflushSgHighTime - bgflushSgLowTime;
       int flushCount = 0;
       while (lastStepGenTime < fauxTime) {
         double target = lastStepGenTime + batchTime;
@@ -285,7 +297,7 @@ public final class MotionQueuing implements StatsSource {
       if (flushCount > 0) {
         return Reactor.NOW;
       }
-      advanceFlushTime(needFlushTime + BGFLUSH_EXTRA_TIME, 0);
+      advanceFlushTime(needFlushTime + bgflushExtraTime, 0);
       kickFlushTimer = true;
       return Reactor.NEVER;
     } catch (RuntimeException e) {
@@ -330,7 +342,7 @@ public final class MotionQueuing implements StatsSource {
       }
       double now = reactor.monotonic();
       double est = mainMcu.estimatedPrintTime(now);
-      double wait = flushTime - est - DRIP_TIME;
+      double wait = flushTime - est - dripTime;
       if (wait > 0 && canPause) {
         stop.await(now + wait);
         continue;

@@ -37,6 +37,9 @@ public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover
 
   private final Printer printer;
   private final Reactor reactor;
+  // Margins that cover host latency, longer on a sped-up simulated printer (see
+  // Reactor.latencyScale); the constants are those of a real printer.
+  private final double bufferTimeHigh, bufferTimeStart;
   private final Mcu mcu;
   private final LookAheadQueue lookahead = new LookAheadQueue();
   double[] commandedPos = new double[4];
@@ -85,8 +88,11 @@ public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover
   public Toolhead(Printer printer, ConfigSection section) {
     this.printer = printer;
     this.reactor = printer.reactor();
+    double latency = reactor.latencyScale();
+    bufferTimeHigh = BUFFER_TIME_HIGH * latency;
+    bufferTimeStart = BUFFER_TIME_START * latency;
     this.mcu = printer.lookupObject("mcu", McuModule.class).mcu();
-    lookahead.setFlushTime(BUFFER_TIME_HIGH);
+    lookahead.setFlushTime(bufferTimeHigh);
     maxVelocity = section.getFloat("max_velocity", null, Bounds.above(0));
     maxAccel = section.getFloat("max_accel", null, Bounds.above(0));
     minCruiseRatio = section.getFloat("minimum_cruise_ratio", 0.5,
@@ -139,7 +145,7 @@ public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover
     double now = reactor.monotonic();
     double est = mcu.estimatedPrintTime(now);
     double kinTime = motionQueuing.calcStepGenRestart(est);
-    double min = Math.max(est + BUFFER_TIME_START, kinTime);
+    double min = Math.max(est + bufferTimeStart, kinTime);
     if (min > printTime) {
       printTime = min;
       printer.sendEvent("toolhead:sync_print_time", new double[] {now, est, printTime});
@@ -182,7 +188,7 @@ public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover
     processLookahead(false);
     state = QueueState.NEED_PRIME;
     needCheckPause = -1;
-    lookahead.setFlushTime(BUFFER_TIME_HIGH);
+    lookahead.setFlushTime(bufferTimeHigh);
     checkStallTime = 0;
     if (isRunout && prev != printTime) {
       checkStallTime = printTime;
@@ -250,7 +256,7 @@ public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover
     if (primingTimer == null) {
       primingTimer = reactor.registerTimer(this::primingHandler, Reactor.NEVER);
     }
-    double willPause = printTime - est - BUFFER_TIME_HIGH;
+    double willPause = printTime - est - bufferTimeHigh;
     reactor.updateTimer(primingTimer, eventtime + Math.max(0, willPause) + PRIMING_CMD_TIME);
   }
 
@@ -263,7 +269,7 @@ public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover
     boolean didPause = false;
     while (true) {
       double est = mcu.estimatedPrintTime(eventtime);
-      double pauseTime = printTime - est - BUFFER_TIME_HIGH;
+      double pauseTime = printTime - est - bufferTimeHigh;
       if (pauseTime <= 0) {
         break;
       }

@@ -81,6 +81,11 @@ public final class Reactor implements AutoCloseable {
     return clock;
   }
 
+  /** See {@link ReactorClock#latencyScale}. */
+  public double latencyScale() {
+    return clock.latencyScale();
+  }
+
   /** Reactor time now, in seconds. */
   public double monotonic() {
     return clock.now();

@@ -15,6 +15,16 @@ public interface ReactorClock {
    */
   long waitNanos(double until);
 
+  /**
+   * How many seconds of this clock one wall-clock second of host latency takes: the speed-up
+   * of a sped-up simulated printer, else 1. Margins that only cover the host's own delays
+   * (scheduling, transit to the MCU) are multiplied by it, so they last as long in wall time as
+   * on a real printer.
+   */
+  default double latencyScale() {
+    return 1.0;
+  }
+
   /** True for a clock that only moves when the reactor has nothing else to do. */
   default boolean isVirtual() {
     return false;
@@ -46,6 +56,11 @@ public interface ReactorClock {
 
     public double speed() {
       return speed;
+    }
+
+    @Override
+    public double latencyScale() {
+      return Math.max(1.0, speed);
     }
 
     @Override
