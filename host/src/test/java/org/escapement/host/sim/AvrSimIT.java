@@ -75,16 +75,22 @@ class AvrSimIT {
     List<Long> edges = tr.risingEdges("PA0");
     assertThat(edges).hasSize(expected.size());
     // The trace counts cycles from simavr's start and the clock from the firmware's: one
-    // offset between them, and each step within a few microseconds of it (the timer
-    // interrupt's latency).
-    long offset = edges.get(0) - expected.get(0);
+    // offset between them, which the least late step shows. Every other step may come later
+    // than that by the timer interrupt's latency: about 100 cycles to enter it, and when a
+    // step falls due 100-400 cycles after another timer, the cost of leaving and entering
+    // the interrupt again (some 400 cycles). 40 us bounds both.
+    long offset = Long.MAX_VALUE;
+    for (int i = 0; i < edges.size(); i++) {
+      offset = Math.min(offset, edges.get(i) - expected.get(i));
+    }
     long worst = 0;
     for (int i = 0; i < edges.size(); i++) {
       long deviation = edges.get(i) - expected.get(i) - offset;
-      worst = Math.max(worst, Math.abs(deviation));
-      assertThat(deviation).as("step %d", i).isBetween(-80L, 80L);
+      worst = Math.max(worst, deviation);
+      assertThat(deviation).as("step %d, cycles later than the least late", i)
+          .isBetween(0L, 40 * MS / 1000);
     }
-    System.out.printf("avr steps: %d, worst deviation %d cycles%n", edges.size(), worst);
+    System.out.printf("avr steps: %d, latest %d cycles after the least late%n", edges.size(), worst);
     assertThat(tr.levelAt("PA1", edges.get(0))).isEqualTo(1);
     assertThat(tr.levelAt("PA1", edges.get(100))).isEqualTo(0);
   }
