@@ -38,6 +38,7 @@ class HeaterFaultsIT {
       sp.startHost(sp.config("extruder"));
       sp.gcode("M104 S200");
       sp.awaitModel("extruder", modelCelsius, 60);
+      assertThat(sp.printer().isShutdown()).as(sp.printer().stateMessage()).isFalse();
       return sp;
     } catch (Exception | Error e) {
       sp.close();
