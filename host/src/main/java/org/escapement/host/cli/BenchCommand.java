@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.escapement.host.bench.LinkBench;
+import org.escapement.host.bench.MotionBench;
 import org.escapement.host.mcu.Mcu;
 import org.escapement.host.mcu.McuException;
 import org.escapement.host.mcu.transport.Transport;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure parts of the system and print the figures.",
-    subcommands = {BenchCommand.Link.class})
+    subcommands = {BenchCommand.Link.class, BenchCommand.Motion.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -195,6 +196,174 @@ public final class BenchCommand implements Runnable {
         }
         throw e.getCause() instanceof Exception ex ? ex : e;
       }
+    }
+  }
+
+  /** {@code escapement bench motion}. */
+  @Command(
+      name = "motion",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Measure the motion pipeline on a whole G-code file: the host plans it in batch mode"
+            + " (run -o), once per run in a fresh process; prints wall and CPU time, peak"
+            + " memory, steps, and the bytes they cost on the wire.",
+        "With --klipper it runs Klipper's batch mode on the same printer.cfg, G-code and"
+            + " dictionary in the same way, alternating with ours, prints the ratios and"
+            + " compares every step time of the two outputs."
+      })
+  static final class Motion implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--gcode", paramLabel = "FILE",
+        description = "Default: the corpus Benchy (../shared/corpus/gcode/"
+            + "benchy-ideamaker.gcode).")
+    Path gcode;
+
+    @Option(names = "--config", paramLabel = "CFG",
+        description = "Default: config-examples/bench-corexy.cfg (CoreXY, STM32F446,"
+            + " input shaping and pressure advance on).")
+    Path config;
+
+    @Option(names = {"-d", "--dictionary"}, paramLabel = "FILE",
+        description = "The MCU's data dictionary. Default: ../shared/corpus/klipper-wire/"
+            + "stm32f446.dict.")
+    Path dictionary;
+
+    @Option(names = "--runs", defaultValue = "3",
+        description = "Runs of each host; medians are shown. Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--klipper", paramLabel = "KLIPPY.PY",
+        description = "Klipper's klippy/klippy.py, run with --python, to measure side by side.")
+    Path klipper;
+
+    @Option(names = "--python", defaultValue = "python3",
+        description = "The Python for --klipper. Default: ${DEFAULT-VALUE}.")
+    String python;
+
+    @Option(names = "--jvm-option", paramLabel = "OPT",
+        description = "An extra JVM option for our runs (repeatable), e.g. -XX:+UseSerialGC.")
+    List<String> jvmOptions = new ArrayList<>();
+
+    @Option(names = "--keep", paramLabel = "DIR",
+        description = "Keep the outputs and logs in DIR.")
+    Path keep;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      Path home = EscapementHome.dir();
+      Path shared = home.resolveSibling("shared");
+      Path g = gcode != null ? gcode : shared.resolve("corpus/gcode/benchy-ideamaker.gcode");
+      Path cfg = config != null ? config : home.resolve("config-examples/bench-corexy.cfg");
+      Path dict = dictionary != null ? dictionary
+          : shared.resolve("corpus/klipper-wire/stm32f446.dict");
+      for (Path p : klipper == null ? List.of(g, cfg, dict) : List.of(g, cfg, dict, klipper)) {
+        if (!Files.isRegularFile(p)) {
+          throw new UserError("no such file: " + p);
+        }
+      }
+      if (runs < 1) {
+        throw new UserError("--runs must be at least 1");
+      }
+      Path dir = keep != null ? Files.createDirectories(keep)
+          : Files.createTempDirectory("escapement-bench-motion");
+      try {
+        out.printf("G-code %s%nconfig %s%ndictionary %s%n", g, cfg, dict);
+        List<String> java = new ArrayList<>(List.of(
+            ProcessHandle.current().info().command().orElse("java")));
+        java.addAll(jvmOptions);
+        java.addAll(List.of("--enable-native-access=ALL-UNNAMED",
+            "-Descapement.home=" + home, "-jar", ownJar().toString(), "run",
+            cfg.toAbsolutePath().toString(), "-i", g.toAbsolutePath().toString(),
+            "-d", dict.toAbsolutePath().toString()));
+        List<MotionBench.Cost> ours = new ArrayList<>();
+        List<MotionBench.Cost> theirs = new ArrayList<>();
+        Path ourOut = dir.resolve("escapement.serial");
+        Path theirOut = dir.resolve("klipper.serial");
+        for (int i = 0; i < runs; i++) {
+          List<String> cmd = new ArrayList<>(java);
+          cmd.addAll(List.of("-o", ourOut.toString(), "-l", dir.resolve("escapement.log")
+              .toString()));
+          ours.add(MotionBench.timed(cmd, dir.resolve("escapement.out")));
+          out.printf(Locale.ROOT, "run %d: Escapement %.2f s%n", i + 1, ours.getLast()
+              .wallSeconds());
+          out.flush();
+          if (klipper != null) {
+            theirs.add(MotionBench.timed(List.of(python, klipper.toAbsolutePath().toString(),
+                cfg.toAbsolutePath().toString(), "-i", g.toAbsolutePath().toString(), "-o",
+                theirOut.toString(), "-d", dict.toAbsolutePath().toString(), "-l",
+                dir.resolve("klipper.log").toString()), dir.resolve("klipper.out")));
+            out.printf(Locale.ROOT, "run %d: Klipper %.2f s%n", i + 1, theirs.getLast()
+                .wallSeconds());
+            out.flush();
+          }
+        }
+        org.escapement.protocol.Dictionary d = org.escapement.protocol.Dictionary.load(dict);
+        MotionBench.Wire ourWire = MotionBench.decode(d, ourOut);
+        MotionBench.Wire theirWire = klipper != null ? MotionBench.decode(d, theirOut) : null;
+        report(out, MotionBench.median(ours), ourWire,
+            klipper != null ? MotionBench.median(theirs) : null, theirWire);
+        if (theirWire != null) {
+          MotionBench.Agreement a = MotionBench.compare(ourWire, theirWire);
+          out.printf(Locale.ROOT, "step times: %d steppers in both; %d with the same number"
+                  + " of steps, %d ending at the same position; largest difference between"
+                  + " matching steps %.1f µs%n", a.steppers(), a.sameCount(), a.samePosition(),
+              a.maxDiffUs());
+          a.differences().forEach(s -> out.println("  " + s));
+        }
+        return 0;
+      } finally {
+        if (keep == null) {
+          deleteTree(dir);
+        }
+      }
+    }
+
+    private static void report(PrintWriter out, MotionBench.Cost ours, MotionBench.Wire ow,
+        MotionBench.Cost theirs, MotionBench.Wire tw) {
+      String row = theirs == null ? "%-26s %14s%n" : "%-26s %14s %14s %10s%n";
+      out.printf(Locale.ROOT, row, "median of the runs", "Escapement", "Klipper",
+          "ours/theirs");
+      line(out, row, "wall time (s)", ours.wallSeconds(), theirs == null ? 0
+          : theirs.wallSeconds(), "%.2f", theirs != null);
+      line(out, row, "CPU time (s)", ours.cpuSeconds(), theirs == null ? 0
+          : theirs.cpuSeconds(), "%.2f", theirs != null);
+      line(out, row, "peak memory (MB)", ours.peakRssKb() / 1024.0, theirs == null ? 0
+          : theirs.peakRssKb() / 1024.0, "%.1f", theirs != null);
+      line(out, row, "output bytes", ow.bytes(), tw == null ? 0 : tw.bytes(), "%,.0f",
+          tw != null);
+      line(out, row, "steps", ow.steps(), tw == null ? 0 : tw.steps(), "%,.0f", tw != null);
+      line(out, row, "queue_step messages", ow.queueSteps(), tw == null ? 0
+          : tw.queueSteps(), "%,.0f", tw != null);
+      line(out, row, "step message bytes/step", ow.stepMessageBytesPerStep(), tw == null ? 0
+          : tw.stepMessageBytesPerStep(), "%.4f", tw != null);
+      line(out, row, "output bytes/step", ow.bytesPerStep(), tw == null ? 0
+          : tw.bytesPerStep(), "%.4f", tw != null);
+      line(out, row, "steps per CPU second", ow.steps() / ours.cpuSeconds(), tw == null ? 0
+          : tw.steps() / theirs.cpuSeconds(), "%,.0f", tw != null);
+      out.flush();
+    }
+
+    private static void line(PrintWriter out, String row, String name, double ours,
+        double theirs, String fmt, boolean both) {
+      if (both) {
+        out.printf(Locale.ROOT, row, name, String.format(Locale.ROOT, fmt, ours),
+            String.format(Locale.ROOT, fmt, theirs), String.format(Locale.ROOT, "%.3f",
+                ours / theirs));
+      } else {
+        out.printf(Locale.ROOT, row, name, String.format(Locale.ROOT, fmt, ours));
+      }
+    }
+
+    private static Path ownJar() throws Exception {
+      Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation()
+          .toURI());
+      if (!Files.isRegularFile(jar)) {
+        throw new UserError("bench motion runs the host from its jar: start it with"
+            + " ./escapement, not from " + jar);
+      }
+      return jar;
     }
   }
 
