@@ -95,6 +95,16 @@ public final class ModuleRegistry {
     return byKind.containsKey(kind);
   }
 
+  /** Every section kind with a module, in registration order. */
+  public Set<String> kinds() {
+    return java.util.Collections.unmodifiableSet(byKind.keySet());
+  }
+
+  /** Every section kind Klipper has (whether or not a module here handles it). */
+  public static Set<String> klipperKinds() {
+    return KLIPPER_KINDS;
+  }
+
   /**
    * Sections the toolhead reads itself ([printer], the kinematics' steppers, extruders): they
    * have no module of their own, and any the kinematics did not read are reported unused.
