@@ -200,7 +200,7 @@ public final class Stepper implements org.escapement.host.mcu.TriggerStepper {
     mcu.lookupCommand("reset_step_clock oid=%c clock=%u");
     positionQuery = mcu.lookupQuery("stepper_get_position oid=%c",
         "stepper_position oid=%c pos=%i", (long) oid);
-    int maxError = (int) mcu.secondsToClock(MotionQueuing.MAX_STEPCOMPRESS_ERROR);
+    int maxError = (int) mcu.secondsToClock(mcu.maxStepperError());
     MotionQueuing mq = Toolhead.motionQueuing(printer);
     emitter.stepCompress().setup(maxError, mq.compressorFor(maxError));
   }
