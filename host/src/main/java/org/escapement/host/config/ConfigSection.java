@@ -119,9 +119,13 @@ public final class ConfigSection {
     return getInt(option, fallback, Bounds.NONE);
   }
 
+  /** As Klipper: the bounds apply to a value from the file, never to {@code fallback}. */
   public int getInt(String option, Integer fallback, Bounds bounds) {
+    boolean given = has(option);
     Integer v = read(option, fallback, ConfigSection::parseInt, fallback == null);
-    check(option, v, bounds);
+    if (given) {
+      check(option, v, bounds);
+    }
     return v;
   }
 
@@ -133,9 +137,13 @@ public final class ConfigSection {
     return getFloat(option, fallback, Bounds.NONE);
   }
 
+  /** As Klipper: the bounds apply to a value from the file, never to {@code fallback}. */
   public double getFloat(String option, Double fallback, Bounds bounds) {
+    boolean given = has(option);
     Double v = read(option, fallback, ConfigSection::parseFloat, fallback == null);
-    check(option, v, bounds);
+    if (given) {
+      check(option, v, bounds);
+    }
     return v;
   }
 

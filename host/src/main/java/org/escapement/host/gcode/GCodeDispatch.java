@@ -147,6 +147,11 @@ public final class GCodeDispatch implements StatusProvider {
     return old;
   }
 
+  /** Every registered command name (once the printer is ready), in registration order. */
+  public java.util.Set<String> commands() {
+    return java.util.Collections.unmodifiableSet(readyHandlers.keySet());
+  }
+
   /** The handler registered for {@code cmd}, or null. */
   public Handler handler(String cmd) {
     return readyHandlers.get(cmd);

@@ -111,6 +111,10 @@ public final class Mcu implements AutoCloseable {
   private boolean shutdown;
   private String shutdownReason = "";
   private boolean lost;
+  /** Klipper's default [mcu] max_stepper_error: 25 us. */
+  public static final double DEFAULT_MAX_STEPPER_ERROR = 0.000025;
+
+  private double maxStepperError = DEFAULT_MAX_STEPPER_ERROR;
   private double taskAwake;
   private double taskAvg;
   private double taskStddev;
@@ -240,6 +244,15 @@ public final class Mcu implements AutoCloseable {
       return now + ClockSync.QUERY_PERIOD;
     }, Reactor.NOW);
     healthTimer = reactor.registerTimer(this::checkHealth, reactor.monotonic() + 1.0);
+  }
+
+  /** Seconds a step may be placed early by step compression ([mcu] max_stepper_error). */
+  public double maxStepperError() {
+    return maxStepperError;
+  }
+
+  public void setMaxStepperError(double seconds) {
+    maxStepperError = seconds;
   }
 
   private double checkHealth(double now) {

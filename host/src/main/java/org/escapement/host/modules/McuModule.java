@@ -60,6 +60,8 @@ public final class McuModule implements StatusProvider, StatsSource {
       mcu = Mcu.live(name, new Mcu.Settings(serial, baud, restart, 5.0), printer.reactor(),
           main);
     }
+    mcu.setMaxStepperError(section.getFloat("max_stepper_error",
+        Mcu.DEFAULT_MAX_STEPPER_ERROR, Bounds.min(0)));
     printer.lookupObject("pins", Pins.class).registerChip(name);
     mcu.setListener(new Mcu.Listener() {
       @Override

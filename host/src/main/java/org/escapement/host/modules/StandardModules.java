@@ -20,6 +20,8 @@ public final class StandardModules {
         .register("idle_timeout", IdleTimeoutModule::new)
         .register("respond", RespondModule::new)
         .register("display_status", DisplayStatusModule::new)
+        // Made on demand by the first stepper too; a [force_move] before any stepper makes it here.
+        .register("force_move", (p, s) -> org.escapement.host.motion.ForceMove.of(p))
         .register("manual_stepper", org.escapement.host.motion.ManualStepperModule::new)
         .register("gcode_arcs", org.escapement.host.gcode.GCodeArcsModule::new)
         .register("homing_override", HomingOverrideModule::new)

@@ -36,7 +36,7 @@ public final class MotionQueuing implements StatsSource {
   static final double DRIP_SEGMENT_TIME = 0.050;
   static final double DRIP_TIME = 0.100;
   /** Step times may be this early (never late). */
-  public static final double MAX_STEPCOMPRESS_ERROR = 0.000025;
+  public static final double MAX_STEPCOMPRESS_ERROR = Mcu.DEFAULT_MAX_STEPPER_ERROR;
 
   /** Told before each batch of step generation: (flush time, step generation time). */
   @FunctionalInterface

@@ -71,6 +71,10 @@ public final class Stepper implements org.escapement.host.mcu.TriggerStepper {
    * @return {rotation distance, steps per rotation}
    */
   public static double[] parseStepDistance(ConfigSection section, boolean unitsInRadians) {
+    if (unitsInRadians) {
+      // As Klipper: an axis in radians has no rotation_distance; its gearing is required.
+      section.get("gear_ratio");
+    }
     double rotation = unitsInRadians ? 2 * Math.PI
         : section.getFloat("rotation_distance", null, Bounds.above(0));
     int microsteps = section.getInt("microsteps", null, Bounds.min(1));
@@ -196,7 +200,7 @@ public final class Stepper implements org.escapement.host.mcu.TriggerStepper {
     mcu.lookupCommand("reset_step_clock oid=%c clock=%u");
     positionQuery = mcu.lookupQuery("stepper_get_position oid=%c",
         "stepper_position oid=%c pos=%i", (long) oid);
-    int maxError = (int) mcu.secondsToClock(MotionQueuing.MAX_STEPCOMPRESS_ERROR);
+    int maxError = (int) mcu.secondsToClock(mcu.maxStepperError());
     MotionQueuing mq = Toolhead.motionQueuing(printer);
     emitter.stepCompress().setup(maxError, mq.compressorFor(maxError));
   }

@@ -228,7 +228,8 @@ public final class HostSession {
     for (ConfigSection section : config.sectionsWithPrefix("")) {
       String name = section.name();
       String kind = ModuleRegistry.kindOf(name);
-      if (kind.equals("mcu") || p.hasObject(name) || ModuleRegistry.isToolheadSection(kind)) {
+      if (kind.equals("mcu") || p.hasObject(name) || ModuleRegistry.isToolheadSection(kind)
+          || ModuleRegistry.isBuiltIn(kind)) {
         continue;
       }
       ModuleRegistry.Factory factory = registry.find(kind);

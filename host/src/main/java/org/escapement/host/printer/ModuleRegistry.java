@@ -53,6 +53,14 @@ public final class ModuleRegistry {
       "tmc2240", "tmc2660", "tmc5160", "trigger_analog", "tsl1401cl_filament_width_sensor",
       "tuning_tower", "verify_heater", "virtual_sdcard", "z_thermal_adjust", "z_tilt");
 
+  /**
+   * Objects every printer has, made without a section. Klipper accepts an empty section for
+   * each (it loads the module by the section's name); so do we, and an option in one is
+   * reported as not valid.
+   */
+  static final Set<String> BUILT_IN = Set.of("gcode_move", "homing", "query_endstops",
+      "stepper_enable", "heaters", "motion_queuing", "statistics");
+
   private final Map<String, Factory> byKind = new LinkedHashMap<>();
   private final java.util.List<java.util.function.BiConsumer<Printer, org.escapement.host.config.Config>>
       afterToolhead = new java.util.ArrayList<>();
@@ -87,6 +95,16 @@ public final class ModuleRegistry {
     return byKind.containsKey(kind);
   }
 
+  /** Every section kind with a module, in registration order. */
+  public Set<String> kinds() {
+    return java.util.Collections.unmodifiableSet(byKind.keySet());
+  }
+
+  /** Every section kind Klipper has (whether or not a module here handles it). */
+  public static Set<String> klipperKinds() {
+    return KLIPPER_KINDS;
+  }
+
   /**
    * Sections the toolhead reads itself ([printer], the kinematics' steppers, extruders): they
    * have no module of their own, and any the kinematics did not read are reported unused.
@@ -95,6 +113,11 @@ public final class ModuleRegistry {
     return kind.equals("printer") || kind.startsWith("stepper_") || kind.equals("extruder")
         || kind.matches("extruder\\d+") || kind.equals("dual_carriage")
         || kind.equals("carriage") || kind.equals("extra_carriage");
+  }
+
+  /** Is this the section of an object every printer has without one ({@code [statistics]})? */
+  public static boolean isBuiltIn(String kind) {
+    return BUILT_IN.contains(kind);
   }
 
   /** Is this a section Klipper has (so only missing here, not misspelt)? */

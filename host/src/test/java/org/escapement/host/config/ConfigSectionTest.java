@@ -55,6 +55,23 @@ class ConfigSectionTest {
   }
 
   @Test
+  void boundsApplyToValuesFromTheFileNotToDefaults() {
+    // Klipper's configfile returns a default without checking it against minval/above...:
+    // a heater's pwm_cycle_time defaults to 0.1 even where its maximum is lower.
+    ConfigSection p = config("[printer]\nmax_accel: 5000\n").section("printer");
+    assertThat(p.getFloat("pwm_cycle_time", 0.1, Bounds.above(0).andMax(0.05))).isEqualTo(0.1);
+    assertThat(p.getInt("count", -1, Bounds.min(0))).isEqualTo(-1);
+    assertThat(p.getFloat("max_z_accel", 5000.0, Bounds.above(0).andMax(3000)))
+        .isEqualTo(5000.0);
+    // A value written in the file is still checked.
+    assertThatThrownBy(() -> p.getFloat("max_accel", 100.0, Bounds.max(3000)))
+        .hasMessage("Option 'max_accel' in section 'printer' must have maximum of 3000"
+            + " (printer.cfg:2)");
+    assertThatThrownBy(() -> p.getInt("max_accel", 1, Bounds.max(10)))
+        .hasMessageContaining("must have maximum of 10");
+  }
+
+  @Test
   void parsesNumbersTheWayPythonDoes() {
     assertThat(ConfigSection.parseFloat(" 1_000.5 ")).isEqualTo(1000.5);
     assertThat(ConfigSection.parseFloat(".5")).isEqualTo(0.5);

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.escapement.host.config.Bounds;
 import org.escapement.host.config.Config;
+import org.escapement.host.config.ConfigError;
 import org.escapement.host.config.ConfigSection;
 import org.escapement.host.motion.Coord;
 import org.escapement.host.motion.Homing;
@@ -61,6 +62,12 @@ final class DeltesianKinematics implements Kinematics {
         left.getFloat("arm_length", null, Bounds.above(armX[0])));
     arm[1] = KinematicsSetup.finite(right, "arm_length",
         right.getFloat("arm_length", arm[0], Bounds.above(armX[1])));
+    if (arm[1] <= armX[1]) {
+      // The default (the left arm) is not checked by the bound: an arm no longer than its
+      // horizontal reach cannot hold the effector (Klipper fails later, on a square root).
+      throw new ConfigError("Option 'arm_length' in section 'stepper_right' must be above "
+          + armX[1] + " (it defaults to stepper_left's " + arm[0] + ")");
+    }
     for (int i = 0; i < 2; i++) {
       arm2[i] = arm[i] * arm[i];
     }

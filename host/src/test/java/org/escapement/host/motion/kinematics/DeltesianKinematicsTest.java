@@ -76,4 +76,16 @@ class DeltesianKinematicsTest {
     assertThat(t.get(5) - t.get(4)).isCloseTo(KinematicsRuns.trapezoidTime(10, 100, 750),
         within(1e-6));
   }
+
+  @Test
+  void aRightArmDefaultingToAShortLeftArmIsRefused() throws Exception {
+    // arm_length of stepper_right defaults to stepper_left's; the bound "above its own
+    // arm_x_length" is not checked on a default, so the geometry is checked on its own.
+    String cfg = MotionRun.corpusConfig("example-deltesian.cfg").replace(
+        "endstop_pin: ^PD3\n", "endstop_pin: ^PD3\narm_x_length: 220\n");
+    MotionRun r = MotionRun.run(tmp, cfg, "");
+    assertThat(r.error()).isEqualTo("Option 'arm_length' in section 'stepper_right' must be"
+        + " above 220.0 (it defaults to stepper_left's 217.0)");
+    assertThat(r.exitCode).isEqualTo(1);
+  }
 }

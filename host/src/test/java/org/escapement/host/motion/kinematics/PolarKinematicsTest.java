@@ -86,4 +86,19 @@ class PolarKinematicsTest {
     assertThat(PolarKinematics.distanceToCenter(30, 40, 3, 4)).isEqualTo(5);
     assertThat(PolarKinematics.distanceToCenter(-5, 0, 5, 0)).isZero();
   }
+
+  @Test
+  void theBedInRadiansNeedsAGearRatioAsInKlipper() throws Exception {
+    // Klipper: "Option 'gear_ratio' in section 'stepper_bed' must be specified", also when a
+    // rotation_distance is given instead (an angle has no rotation distance).
+    String polar = MotionRun.corpusConfig("example-polar.cfg");
+    MotionRun none = MotionRun.run(tmp, polar.replace("gear_ratio: 80:16\n", ""), "");
+    assertThat(none.error())
+        .isEqualTo("Option 'gear_ratio' in section 'stepper_bed' must be specified");
+    assertThat(none.exitCode).isEqualTo(1);
+    MotionRun distance = MotionRun.run(tmp, polar.replace("gear_ratio: 80:16\n",
+        "rotation_distance: 40\n"), "");
+    assertThat(distance.error())
+        .isEqualTo("Option 'gear_ratio' in section 'stepper_bed' must be specified");
+  }
 }
