@@ -10,14 +10,10 @@ import org.escapement.host.gcode.GCodeCommand;
 import org.escapement.host.gcode.GCodeDispatch;
 import org.escapement.host.heaters.Heater;
 import org.escapement.host.heaters.Heaters;
-import org.escapement.host.log.KlippyLog;
 import org.escapement.host.motion.ExtraAxis;
 import org.escapement.host.motion.Move;
-import org.escapement.host.motion.MotionQueuing;
-import org.escapement.host.motion.Stepper;
 import org.escapement.host.motion.Toolhead;
 import org.escapement.host.motion.Trapq;
-import org.escapement.host.motion.steps.ExtruderKinematics;
 import org.escapement.host.printer.CommandError;
 import org.escapement.host.printer.Printer;
 import org.escapement.host.printer.StatsSource;
@@ -40,11 +36,9 @@ public final class ExtruderModule implements ExtraAxis, StatusProvider, StatsSou
   private final double maxEDist;
   private final double instantCornerV;
   private final Trapq trapq;
-  private final Stepper stepper;
-  private final ExtruderKinematics kinematics;
+  /** The extruder's own motor (null for a heater-only [extruder]). */
+  private final ExtruderStepper extruderStepper;
   private double lastPosition;
-  private double pressureAdvance;
-  private double smoothTime;
 
   /** Creates [extruder], [extruder1]... in order, once the toolhead exists. */
   public static void createAll(Printer printer, Config config) {
@@ -79,35 +73,16 @@ public final class ExtruderModule implements ExtraAxis, StatusProvider, StatsSou
         toolhead.maxAccel() * defMaxExtrudeRatio, Bounds.above(0));
     maxEDist = section.getFloat("max_extrude_only_distance", 50.0, Bounds.min(0));
     instantCornerV = section.getFloat("instantaneous_corner_velocity", 1.0, Bounds.min(0));
-    MotionQueuing motion = toolhead.motion();
-    trapq = motion.allocateTrapq();
+    trapq = toolhead.motion().allocateTrapq();
     if (section.has("step_pin") || section.has("dir_pin") || section.has("rotation_distance")) {
-      pressureAdvance = section.getFloat("pressure_advance", 0.0, Bounds.min(0));
-      smoothTime = section.getFloat("pressure_advance_smooth_time", 0.040,
-          Bounds.above(0).andMax(0.200));
-      stepper = Stepper.fromConfig(printer, section, false);
-      kinematics = new ExtruderKinematics();
-      stepper.setKinematics(kinematics);
-      stepper.setTrapq(trapq);
-      printer.onEvent(Printer.Event.CONNECT, () -> setPressureAdvance(pressureAdvance,
-          smoothTime));
+      extruderStepper = new ExtruderStepper(printer, section);
+      extruderStepper.attachTo(this);
     } else {
-      stepper = null;
-      kinematics = null;
+      extruderStepper = null;
     }
     GCodeDispatch gcode = printer.lookupObject("gcode", GCodeDispatch.class);
     if (index == 0) {
       toolhead.setExtruder(this, 0);
-      if (stepper != null) {
-        gcode.registerMux("SET_PRESSURE_ADVANCE", "EXTRUDER", null, this::cmdDefaultSetPa,
-            "Set pressure advance parameters");
-      }
-    }
-    if (stepper != null) {
-      gcode.registerMux("SET_PRESSURE_ADVANCE", "EXTRUDER", name, this::cmdSetPa,
-          "Set pressure advance parameters");
-      gcode.registerMux("SET_EXTRUDER_ROTATION_DISTANCE", "EXTRUDER", name,
-          this::cmdSetRotationDistance, "Set extruder rotation distance");
     }
     gcode.registerMux("ACTIVATE_EXTRUDER", "EXTRUDER", name, this::cmdActivate,
         "Change the active extruder");
@@ -125,6 +100,16 @@ public final class ExtruderModule implements ExtraAxis, StatusProvider, StatsSou
   @Override
   public Trapq trapq() {
     return trapq;
+  }
+
+  /** The extruder's own motor, or null. */
+  public ExtruderStepper extruderStepper() {
+    return extruderStepper;
+  }
+
+  /** The filament position at the end of the last queued move. */
+  public double lastPosition() {
+    return lastPosition;
   }
 
   // ---- the extruder as a toolhead axis ----
@@ -180,74 +165,7 @@ public final class ExtruderModule implements ExtraAxis, StatusProvider, StatsSou
 
   @Override
   public double findPastPosition(double printTime) {
-    if (stepper == null) {
-      return 0;
-    }
-    return stepper.mcuToCommandedPosition(stepper.pastMcuPosition(printTime));
-  }
-
-  // ---- pressure advance ----
-
-  private void setPressureAdvance(double advance, double smooth) {
-    double oldSmooth = this.pressureAdvance == 0 ? 0 : this.smoothTime;
-    double newSmooth = advance == 0 ? 0 : smooth;
-    Toolhead toolhead = printer.lookupObject("toolhead", Toolhead.class);
-    if (newSmooth != oldSmooth || kinematics.halfSmoothTime() * 2 != newSmooth) {
-      // A new smoothing window changes how far around motion steps are made: flush first.
-      toolhead.flushStepGeneration();
-      kinematics.setPressureAdvance(0, advance, newSmooth);
-      toolhead.motion().checkStepGenerationScanWindows();
-    } else {
-      toolhead.registerLookaheadCallback(t -> kinematics.setPressureAdvance(t, advance,
-          newSmooth));
-    }
-    this.pressureAdvance = advance;
-    this.smoothTime = smooth;
-  }
-
-  private void cmdDefaultSetPa(GCodeCommand c) {
-    Toolhead toolhead = printer.lookupObject("toolhead", Toolhead.class);
-    if (!(toolhead.extruder() instanceof ExtruderModule e) || e.stepper == null) {
-      throw c.error("Active extruder does not have a stepper");
-    }
-    e.cmdSetPa(c);
-  }
-
-  private void cmdSetPa(GCodeCommand c) {
-    double advance = c.getFloat("ADVANCE", pressureAdvance, Bounds.min(0));
-    double smooth = c.getFloat("SMOOTH_TIME", smoothTime, Bounds.range(0, 0.200));
-    setPressureAdvance(advance, smooth);
-    String msg = String.format(Locale.ROOT, "pressure_advance: %.6f\n"
-        + "pressure_advance_smooth_time: %.6f", advance, smooth);
-    KlippyLog log = KlippyLog.current();
-    if (log != null) {
-      log.setRolloverInfo(name, name + ": " + msg, true);
-    }
-    c.respondInfo(msg);
-  }
-
-  private void cmdSetRotationDistance(GCodeCommand c) {
-    Double dist = c.getFloatOrNull("DISTANCE", Bounds.NONE);
-    if (dist != null) {
-      if (dist == 0) {
-        throw c.error("Rotation distance can not be zero");
-      }
-      boolean invert = stepper.originalDirInverted();
-      if (dist < 0) {
-        invert = !invert;
-        dist = -dist;
-      }
-      printer.lookupObject("toolhead", Toolhead.class).flushStepGeneration();
-      stepper.setRotationDistance(dist);
-      stepper.setDirInverted(invert);
-    } else {
-      dist = stepper.rotationDistance()[0];
-    }
-    if (stepper.dirInverted() != stepper.originalDirInverted()) {
-      dist = -dist;
-    }
-    c.respondInfo(String.format(Locale.ROOT, "Extruder '%s' rotation distance set to %.6f",
-        name, dist));
+    return extruderStepper == null ? 0 : extruderStepper.findPastPosition(printTime);
   }
 
   private void cmdActivate(GCodeCommand c) {
@@ -272,10 +190,8 @@ public final class ExtruderModule implements ExtraAxis, StatusProvider, StatsSou
   public Map<String, Object> status(double eventtime) {
     Map<String, Object> s = new LinkedHashMap<>(heater.status(eventtime));
     s.put("can_extrude", heater.canExtrude());
-    if (stepper != null) {
-      s.put("pressure_advance", pressureAdvance);
-      s.put("smooth_time", smoothTime);
-      s.put("motion_queue", name);
+    if (extruderStepper != null) {
+      s.putAll(extruderStepper.status());
     }
     return s;
   }

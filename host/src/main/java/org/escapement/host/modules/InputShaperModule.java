@@ -29,7 +29,7 @@ public final class InputShaperModule implements StatusProvider {
     String type;
     double freq;
     double damping;
-    Shapers.Pulses pulses;
+    Shapers.Shaper shaper;
 
     AxisShaper(char axis, ConfigSection section) {
       this.axis = axis;
@@ -43,15 +43,15 @@ public final class InputShaperModule implements StatusProvider {
           Bounds.range(0, t.maxDampingRatio()));
       freq = section.getFloat("shaper_freq_" + axis, 0.0, Bounds.min(0));
       try {
-        pulses = build(type, freq, damping);
+        shaper = build(type, freq, damping);
       } catch (Shapers.ShaperException e) {
         throw new ConfigError("Failed to initialize shaper: " + e.getMessage());
       }
     }
 
-    static Shapers.Pulses build(String type, double freq, double damping) {
+    static Shapers.Shaper build(String type, double freq, double damping) {
       return freq == 0 ? new Shapers.Pulses(new double[0], new double[0])
-          : Shapers.pulses(type, freq, damping);
+          : Shapers.create(type, freq, damping);
     }
 
     void update(GCodeCommand c) {
@@ -71,7 +71,7 @@ public final class InputShaperModule implements StatusProvider {
             + " shaper %s on axis %c", newDamping, newType, Character.toUpperCase(axis)));
       }
       double newFreq = c.getFloat("SHAPER_FREQ_" + up, freq, Bounds.min(0));
-      Shapers.Pulses p;
+      Shapers.Shaper p;
       try {
         p = build(newType, newFreq, newDamping);
       } catch (Shapers.ShaperException e) {
@@ -80,7 +80,7 @@ public final class InputShaperModule implements StatusProvider {
       type = newType;
       freq = newFreq;
       damping = newDamping;
-      pulses = p;
+      shaper = p;
     }
 
     String report() {
@@ -123,7 +123,7 @@ public final class InputShaperModule implements StatusProvider {
       for (int i = 0; i < 3; i++) {
         AxisShaper sh = shapers.get(i);
         String name = "shaper_" + sh.axis;
-        if (!failed.contains(name) && !isk.setShaper(i, sh.pulses.a(), sh.pulses.t())) {
+        if (!failed.contains(name) && !isk.setShaper(i, sh.shaper)) {
           failed.add(name);
         }
       }

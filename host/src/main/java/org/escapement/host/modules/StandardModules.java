@@ -14,6 +14,7 @@ public final class StandardModules {
         .register("save_variables", SaveVariablesModule::new)
         .register("static_digital_output", StaticDigitalOutputModule::new)
         .register("input_shaper", InputShaperModule::new)
+        .register("extruder_stepper", ExtruderStepperModule::new)
         .register("print_stats", PrintStatsModule::new)
         .register("virtual_sdcard", VirtualSdcardModule::new)
         .register("pause_resume", PauseResumeModule::new)

@@ -174,7 +174,9 @@ public final class Toolhead implements StatusProvider, StatsSource, Homing.Mover
           extraAxes.get(i).processMove(next, move, i + 3);
         }
       }
-      next += move.accelT + move.cruiseT + move.decelT;
+      // Summed left to right, as the trapq adds up its pieces: the end of the last piece and
+      // the time noted for step generation must be the very same number.
+      next = next + move.accelT + move.cruiseT + move.decelT;
       for (DoubleConsumer cb : move.timingCallbacks) {
         cb.accept(next);
       }

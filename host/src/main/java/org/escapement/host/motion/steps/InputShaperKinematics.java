@@ -32,11 +32,66 @@ public final class InputShaperKinematics extends StepperKinematics {
     }
   }
 
+  /**
+   * One axis's smooth kernel as a weight over time offsets {@code r} (the shaped coordinate is
+   * the integral of weight(r) x(t + r) dr), kept as a polynomial {@code q} in
+   * {@code sigma = r / duration} so its coefficients stay near 1. For each piece of the trapq
+   * the coordinate is quadratic in r, so the integral needs only the kernel's moments of
+   * order 0, 1 and 2, whose antiderivatives are precomputed.
+   */
+  static final class AxisKernel {
+    final double duration;
+    /** Offsets covered, in units of the duration: [sigma0, sigma1], sigma1 - sigma0 = 1. */
+    final double sigma0;
+    final double sigma1;
+    /** Antiderivative coefficients of q(sigma) sigma^j, j = 0, 1, 2. */
+    final double[][] moments = new double[3][];
+
+    AxisKernel(Shapers.Kernel k) {
+      duration = k.duration();
+      double[] p = k.coef();
+      int n = p.length;
+      // Centre: mean delay m (in durations); offset r = mean delay - delay.
+      double area = 0;
+      double first = 0;
+      for (int j = 0; j < n; j++) {
+        area += p[j] / (j + 1);
+        first += p[j] / (j + 2);
+      }
+      double mean = first / area;
+      sigma0 = mean - 1;
+      sigma1 = mean;
+      // q(sigma) = p(mean - sigma) / area, expanded by the binomial theorem.
+      double[] q = new double[n];
+      for (int j = 0; j < n; j++) {
+        double binom = 1;
+        for (int i = 0; i <= j; i++) {
+          // term of (mean - sigma)^j: C(j, i) mean^(j-i) (-sigma)^i
+          q[i] += p[j] * binom * Math.pow(mean, j - i) * ((i % 2 == 0) ? 1 : -1) / area;
+          binom = binom * (j - i) / (i + 1);
+        }
+      }
+      for (int order = 0; order < 3; order++) {
+        double[] a = new double[n + order + 1];
+        for (int i = 0; i < n; i++) {
+          a[i + order + 1] = q[i] / (i + order + 1);
+        }
+        moments[order] = a;
+      }
+    }
+
+    double moment(int order, double from, double to) {
+      return Shapers.polynomial(moments[order], to) - Shapers.polynomial(moments[order], from);
+    }
+  }
+
   private static final AxisPulses NONE = new AxisPulses(new double[0], new double[0]);
   private static final int MAX_PULSES = 10;
 
   private final StepperKinematics orig;
   private final AxisPulses[] axes = {NONE, NONE, NONE};
+  /** An axis's smooth kernel, if it has one instead of impulses. */
+  private final AxisKernel[] kernels = new AxisKernel[3];
   /** A stationary point handed to the original kinematics (reused: no garbage per step). */
   private final TrapqMove point = TrapqMove.at(0, 0, 0);
 
@@ -54,6 +109,26 @@ public final class InputShaperKinematics extends StepperKinematics {
   }
 
   /**
+   * Sets the shaper of {@code axis} (0 = X): impulses or a smooth kernel; empty impulses
+   * disable shaping on that axis.
+   *
+   * @return false if the shaper cannot be used
+   */
+  public boolean setShaper(int axis, Shapers.Shaper shaper) {
+    return switch (shaper) {
+      case Shapers.Pulses p -> setShaper(axis, p.a(), p.t());
+      case Shapers.Kernel k -> {
+        if ((activeFlags() & (1 << axis)) != 0) {
+          axes[axis] = NONE;
+          kernels[axis] = new AxisKernel(k);
+          updateWindows();
+        }
+        yield true;
+      }
+    };
+  }
+
+  /**
    * Sets the shaper of {@code axis} (0 = X) from its textbook impulses; no impulses disables
    * shaping on that axis. Axes this stepper does not follow are ignored.
    *
@@ -64,6 +139,7 @@ public final class InputShaperKinematics extends StepperKinematics {
     if ((activeFlags() & flag) == 0) {
       return true;
     }
+    kernels[axis] = null;
     int n = a.length;
     if (n > MAX_PULSES) {
       axes[axis] = NONE;
@@ -108,6 +184,11 @@ public final class InputShaperKinematics extends StepperKinematics {
         pre = Math.max(pre, p.t[p.t.length - 1]);
         post = Math.max(post, -p.t[0]);
       }
+      AxisKernel k = kernels[i];
+      if ((activeFlags() & (1 << i)) != 0 && k != null) {
+        pre = Math.max(pre, k.sigma1 * k.duration);
+        post = Math.max(post, -k.sigma0 * k.duration);
+      }
     }
     setGenStepsWindows(pre, post);
   }
@@ -151,19 +232,61 @@ public final class InputShaperKinematics extends StepperKinematics {
     return res;
   }
 
+  /** The coordinate of {@code axis} at {@code t} into {@code m}, smoothed by kernel k. */
+  private static double smoothed(TrapqMove m, int axis, double t, AxisKernel k) {
+    double now = m.printTime + t;
+    double from = now + k.sigma0 * k.duration;
+    double to = now + k.sigma1 * k.duration;
+    TrapqMove at = m;
+    while (at.printTime > from && at.prev != null) {
+      at = at.prev;
+    }
+    double res = 0;
+    double dur = k.duration;
+    for (; at != null && at.printTime < to; at = at.next) {
+      double lo = Math.max(from, at.printTime);
+      double hi = Math.min(to, at.printTime + at.moveT);
+      if (hi <= lo) {
+        continue;
+      }
+      // The coordinate over this piece as c0 + c1 r + c2 r^2, r = time - now.
+      double dir = axis == 0 ? at.axesRX : axis == 1 ? at.axesRY : at.axesRZ;
+      double start = axis == 0 ? at.startX : axis == 1 ? at.startY : at.startZ;
+      double v = dir * at.startV;
+      double h = dir * at.halfAccel;
+      double d = now - at.printTime;
+      double c0 = start + (v + h * d) * d;
+      double c1 = v + 2 * h * d;
+      double s0 = (lo - now) / dur;
+      double s1 = (hi - now) / dur;
+      res += c0 * k.moment(0, s0, s1) + dur * (c1 * k.moment(1, s0, s1)
+          + dur * h * k.moment(2, s0, s1));
+    }
+    return res;
+  }
+
+  private double coordinate(TrapqMove m, int axis, double t) {
+    if (kernels[axis] != null) {
+      return smoothed(m, axis, t, kernels[axis]);
+    }
+    if (axes[axis].active()) {
+      return shaped(m, axis, t, axes[axis]);
+    }
+    return axisPosition(m, axis, t);
+  }
+
   @Override
   public double calcPosition(TrapqMove m, double t) {
     boolean any = false;
     for (int i = 0; i < 3; i++) {
-      any |= axes[i].active() && (activeFlags() & (1 << i)) != 0;
+      any |= (axes[i].active() || kernels[i] != null) && (activeFlags() & (1 << i)) != 0;
     }
     if (!any) {
       return orig.calcPosition(m, t);
     }
-    double d = m.distance(t);
-    point.startX = axes[0].active() ? shaped(m, 0, t, axes[0]) : m.startX + m.axesRX * d;
-    point.startY = axes[1].active() ? shaped(m, 1, t, axes[1]) : m.startY + m.axesRY * d;
-    point.startZ = axes[2].active() ? shaped(m, 2, t, axes[2]) : m.startZ + m.axesRZ * d;
+    point.startX = coordinate(m, 0, t);
+    point.startY = coordinate(m, 1, t);
+    point.startZ = coordinate(m, 2, t);
     return orig.calcPosition(point, 500.0);
   }
 

@@ -18,10 +18,31 @@ public final class Shapers {
   static final double SHAPER_VIBRATION_REDUCTION = 20.0;
   public static final double DEFAULT_DAMPING_RATIO = 0.1;
 
+  /**
+   * A shaper: what the motion is convolved with. Shaped position {@code x_s(t)} is a weighted
+   * average of {@code x(t - delay)} over the shaper's delays (then centred, see
+   * InputShaperKinematics).
+   */
+  public sealed interface Shaper permits Pulses, Kernel {}
+
   /** A shaper's impulses, in their textbook form (first at t = 0, not normalised). */
-  public record Pulses(double[] a, double[] t) {
+  public record Pulses(double[] a, double[] t) implements Shaper {
     public int size() {
       return a.length;
+    }
+  }
+
+  /**
+   * A continuous shaper: weight {@code w(tau) = p(tau / duration) / duration} for delays
+   * {@code tau} in [0, duration], with {@code p(s) = sum coef[k] s^k}; its integral is 1.
+   */
+  public record Kernel(double duration, double[] coef) implements Shaper {
+    /** The weight density at delay {@code tau}. */
+    public double weight(double tau) {
+      if (tau < 0 || tau > duration) {
+        return 0;
+      }
+      return polynomial(coef, tau / duration) / duration;
     }
   }
 
@@ -38,7 +59,11 @@ public final class Shapers {
   /** Minimum frequencies keep the projected max acceleration near 1500 mm/s^2. */
   public static final List<Type> TYPES = List.of(
       new Type("zv", 21, 0.99), new Type("mzv", 23, 0.99), new Type("zvd", 29, 0.99),
-      new Type("ei", 29, 0.4), new Type("2hump_ei", 39, 0.3), new Type("3hump_ei", 48, 0.2));
+      new Type("ei", 29, 0.4), new Type("2hump_ei", 39, 0.3), new Type("3hump_ei", 48, 0.2),
+      // Smooth kernels: as long as zvd (0.8 period) and 2hump_ei (1.3): their minimums. Above
+      // these dampings the kernels grow small negative lobes (see docs/input-shaping.md).
+      new Type("smooth_zv", 29, 0.3), new Type("smooth_mzv", 39, 0.2),
+      new Type("smooth_ei", 39, 0.2));
 
   private static final Pattern WITH_ARGS = Pattern.compile("(\\w+)\\s*\\((.*)\\)$");
   private static final Pattern ARG = Pattern.compile("(?:(\\w+)\\s*=\\s*)?\\s*([\\d.]+)");
@@ -110,6 +135,211 @@ public final class Shapers {
       }
       default -> throw new ShaperException("Unsupported shaper type: " + name);
     };
+  }
+
+  /**
+   * Builds any shaper, impulses or smooth kernel, from its (possibly parameterised) name.
+   */
+  public static Shaper create(String name, double freq, double damping) {
+    String base = name.strip();
+    return switch (base) {
+      case "smooth_zv" -> smoothKernel(freq, damping, SMOOTH_ZV_PERIODS, 4,
+          new double[] {1}, false);
+      case "smooth_mzv" -> smoothKernel(freq, damping, SMOOTH_MZV_PERIODS, 6,
+          new double[] {1}, true);
+      case "smooth_ei" -> smoothKernel(freq, damping, SMOOTH_EI_PERIODS, 6,
+          new double[] {1 - SMOOTH_EI_SPREAD, 1 + SMOOTH_EI_SPREAD}, false);
+      default -> pulses(name, freq, damping);
+    };
+  }
+
+  // Smooth kernels (our own family; docs/input-shaping.md derives them). Each is the
+  // polynomial of lowest degree meeting linear conditions: zero at both ends (so jerk stays
+  // continuous), unit area, and zero residual vibration at the listed frequencies (times f),
+  // optionally with a zero slope there too (a flat, wider notch). Durations in damped
+  // periods are the shortest for which the kernel is nowhere negative at damping 0..0.1.
+  static final double SMOOTH_ZV_PERIODS = 0.8;
+  static final double SMOOTH_MZV_PERIODS = 1.3;
+  static final double SMOOTH_EI_PERIODS = 1.3;
+  /** smooth_ei's two zeros lie 15% either side of f: about 5% ripple between them. */
+  static final double SMOOTH_EI_SPREAD = 0.15;
+  private static final int QUADRATURE_INTERVALS = 1024;
+
+  static Kernel smoothKernel(double freq, double damping, double periods, int degree,
+      double[] zeroRatios, boolean flat) {
+    double df = Math.sqrt(1 - damping * damping);
+    double duration = periods / (freq * df);
+    int n = degree + 1;
+    double[][] rows = new double[n][n + 1];
+    int r = 0;
+    rows[r++][0] = 1; // p(0) = 0
+    java.util.Arrays.fill(rows[r], 0, n, 1.0); // p(1) = 0
+    r++;
+    for (int k = 0; k < n; k++) {
+      rows[r][k] = 1.0 / (k + 1); // integral of p over [0, 1] = 1
+    }
+    rows[r++][n] = 1;
+    for (double ratio : zeroRatios) {
+      double w = 2 * Math.PI * freq * ratio;
+      for (int k = 0; k < n; k++) {
+        double[] v = residualMoment(k, w, damping, duration, false);
+        rows[r][k] = v[0];
+        rows[r + 1][k] = v[1];
+        if (flat) {
+          double[] dv = residualMoment(k, w, damping, duration, true);
+          rows[r + 2][k] = dv[0];
+          rows[r + 3][k] = dv[1];
+        }
+      }
+      r += flat ? 4 : 2;
+    }
+    double[] coef = gaussSolve(rows);
+    if (coef == null || r != n) {
+      throw new ShaperException("Ill-formed smooth shaper");
+    }
+    return new Kernel(duration, coef);
+  }
+
+  /**
+   * Real and imaginary parts of {@code integral over s in [0,1] of s^k exp(z T s)} with
+   * {@code z = w (damping + i sqrt(1 - damping^2))} (its derivative by {@code w} if
+   * {@code byFrequency}): a residual vibration condition, linear in the kernel's coefficients.
+   */
+  private static double[] residualMoment(int k, double w, double damping, double duration,
+      boolean byFrequency) {
+    double zr = damping * w * duration;
+    double zi = Math.sqrt(1 - damping * damping) * w * duration;
+    double re = 0;
+    double im = 0;
+    int m = QUADRATURE_INTERVALS;
+    for (int j = 0; j <= m; j++) {
+      double s = (double) j / m;
+      double weight = (j == 0 || j == m) ? 1 : (j % 2 == 1 ? 4 : 2);
+      double mag = Math.pow(s, k) * Math.exp(zr * s) * weight;
+      double c = Math.cos(zi * s);
+      double sn = Math.sin(zi * s);
+      if (byFrequency) {
+        // d/dw of exp(z T s) = (z / w) s exp(z T s): multiply by s (zr + i zi) / w, with the
+        // common factor 1/w dropped.
+        double fr = s * (zr * c - zi * sn);
+        double fi = s * (zr * sn + zi * c);
+        re += mag * fr;
+        im += mag * fi;
+      } else {
+        re += mag * c;
+        im += mag * sn;
+      }
+    }
+    return new double[] {re / (3 * m), im / (3 * m)};
+  }
+
+  /**
+   * Residual vibration of a damped oscillator ({@code freq}, {@code damping}) after a shaped
+   * step, relative to the unshaped step: 1 = no reduction, 0 = none left.
+   */
+  public static double residualVibration(Shaper shaper, double freq, double damping) {
+    double w = 2 * Math.PI * freq;
+    double wd = w * Math.sqrt(1 - damping * damping);
+    double re = 0;
+    double im = 0;
+    double sum = 0;
+    double end;
+    switch (shaper) {
+      case Pulses p -> {
+        end = p.t()[p.size() - 1];
+        for (int i = 0; i < p.size(); i++) {
+          double e = p.a()[i] * Math.exp(damping * w * (p.t()[i] - end));
+          re += e * Math.cos(wd * p.t()[i]);
+          im += e * Math.sin(wd * p.t()[i]);
+          sum += p.a()[i];
+        }
+      }
+      case Kernel k -> {
+        end = k.duration();
+        int m = QUADRATURE_INTERVALS;
+        for (int j = 0; j <= m; j++) {
+          double tau = end * j / m;
+          double weight = ((j == 0 || j == m) ? 1 : (j % 2 == 1 ? 4 : 2)) * end / (3 * m);
+          double e = k.weight(tau) * weight * Math.exp(damping * w * (tau - end));
+          re += e * Math.cos(wd * tau);
+          im += e * Math.sin(wd * tau);
+          sum += k.weight(tau) * weight;
+        }
+      }
+    }
+    return Math.hypot(re, im) / sum;
+  }
+
+  /**
+   * The shaper's spread: the standard deviation of its delays (s). Under constant
+   * acceleration a, the shaped path trails the commanded one by a * spread^2 / 2, which is
+   * the smoothing of corners the shaper costs.
+   */
+  public static double spreadSec(Shaper shaper) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    switch (shaper) {
+      case Pulses p -> {
+        for (int i = 0; i < p.size(); i++) {
+          s0 += p.a()[i];
+          s1 += p.a()[i] * p.t()[i];
+          s2 += p.a()[i] * p.t()[i] * p.t()[i];
+        }
+      }
+      case Kernel k -> {
+        // Moments of p over [0, 1] in closed form, scaled to seconds.
+        double t = k.duration();
+        for (int j = 0; j < k.coef().length; j++) {
+          s0 += k.coef()[j] / (j + 1);
+          s1 += k.coef()[j] * t / (j + 2);
+          s2 += k.coef()[j] * t * t / (j + 3);
+        }
+      }
+    }
+    double mean = s1 / s0;
+    return Math.sqrt(Math.max(0, s2 / s0 - mean * mean));
+  }
+
+  /** Solves a square system given as rows [a | b] (Gauss-Jordan, partial pivoting). */
+  static double[] gaussSolve(double[][] rows) {
+    int n = rows.length;
+    for (int c = 0; c < n; c++) {
+      int pivot = c;
+      for (int r = c + 1; r < n; r++) {
+        if (Math.abs(rows[r][c]) > Math.abs(rows[pivot][c])) {
+          pivot = r;
+        }
+      }
+      if (Math.abs(rows[pivot][c]) < 1e-300) {
+        return null;
+      }
+      double[] tmp = rows[c];
+      rows[c] = rows[pivot];
+      rows[pivot] = tmp;
+      for (int r = 0; r < n; r++) {
+        if (r != c) {
+          double factor = rows[r][c] / rows[c][c];
+          for (int k = c; k <= n; k++) {
+            rows[r][k] -= factor * rows[c][k];
+          }
+        }
+      }
+    }
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = rows[i][n] / rows[i][i];
+    }
+    return x;
+  }
+
+  /** c0 + c1 x + ... + cn x^n. */
+  static double polynomial(double[] c, double x) {
+    double v = 0;
+    for (int j = c.length - 1; j >= 0; j--) {
+      v = v * x + c[j];
+    }
+    return v;
   }
 
   private static double arg(java.util.List<Double> positional, Map<String, Double> named,
