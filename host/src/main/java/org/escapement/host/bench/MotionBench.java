@@ -250,4 +250,35 @@ public final class MotionBench {
     return new Agreement(steppers, sameCount, samePosition, maxDiff * 1e6 / ours.clockFreq(),
         differences);
   }
+
+  /**
+   * The step timing histogram of {@code StepTimingHistogram} as text: how many steps were
+   * late, how many more than 25 µs early, and the spread of the rest in 5 µs groups.
+   */
+  public static String describeTiming(List<String> lines) {
+    long[] groups = new long[5];
+    long late = 0, beyond = 0, exact = 0, total = 0;
+    for (String line : lines) {
+      String[] f = line.trim().split(" ");
+      switch (f[0]) {
+        case "late" -> late = Long.parseLong(f[1]);
+        case "beyond_25us" -> beyond = Long.parseLong(f[1]);
+        case "exact" -> exact = Long.parseLong(f[1]);
+        default -> {
+          long n = Long.parseLong(f[2]);
+          groups[Math.min(4, Integer.parseInt(f[0]) / 5)] += n;
+          total += n;
+        }
+      }
+    }
+    total += late + beyond;
+    StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "step timing against the computed step times (%,d steps): %d late, %d more than 25"
+            + " µs early, %,d exact; early by", total, late, beyond, exact));
+    for (int i = 0; i < 5; i++) {
+      b.append(String.format(java.util.Locale.ROOT, "%s %d-%d µs: %.1f%%", i == 0 ? "" : ",",
+          5 * i, 5 * i + 5, 100.0 * groups[i] / Math.max(1, total)));
+    }
+    return b.toString();
+  }
 }

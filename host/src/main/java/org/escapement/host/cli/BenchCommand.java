@@ -299,11 +299,19 @@ public final class BenchCommand implements Runnable {
             out.flush();
           }
         }
+        // One more run of ours, not timed: every sent step against its computed time.
+        Path histogram = dir.resolve("step-timing.txt");
+        List<String> cmd = new ArrayList<>(java);
+        cmd.add(1, "-Descapement.stepTimingHistogram=" + histogram);
+        cmd.addAll(List.of("-o", ourOut.toString(), "-l", dir.resolve("escapement.log")
+            .toString()));
+        MotionBench.timed(cmd, dir.resolve("escapement.out"));
         org.escapement.protocol.Dictionary d = org.escapement.protocol.Dictionary.load(dict);
         MotionBench.Wire ourWire = MotionBench.decode(d, ourOut);
         MotionBench.Wire theirWire = klipper != null ? MotionBench.decode(d, theirOut) : null;
         report(out, MotionBench.median(ours), ourWire,
             klipper != null ? MotionBench.median(theirs) : null, theirWire);
+        out.println(MotionBench.describeTiming(Files.readAllLines(histogram)));
         if (theirWire != null) {
           MotionBench.Agreement a = MotionBench.compare(ourWire, theirWire);
           out.printf(Locale.ROOT, "step times: %d steppers in both; %d with the same number"

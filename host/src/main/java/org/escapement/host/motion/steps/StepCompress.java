@@ -130,6 +130,10 @@ public final class StepCompress {
     if (clock >= lastStepClock + CLOCK_DIFF_MAX) {
       flushQueue(clock - CLOCK_DIFF_MAX + 1);
       if (clock >= lastStepClock + CLOCK_DIFF_MAX) {
+        StepTimingHistogram histogram = StepTimingHistogram.active();
+        if (histogram != null) {
+          histogram.record(clock, clock, mcuFreq / 1e6);
+        }
         sendSequence(clock, new StepSequence((int) (clock - lastStepClock), 1, 0), true);
         updateLastStepPrintTime();
         return;
@@ -217,8 +221,12 @@ public final class StepCompress {
     }
     long interval = s.interval();
     long p = 0;
+    StepTimingHistogram histogram = StepTimingHistogram.active();
     for (int i = 0; i < s.count(); i++) {
       p += interval;
+      if (histogram != null) {
+        histogram.record(windows.maxp(i), p, mcuFreq / 1e6);
+      }
       if (p < windows.minp(i) || p > windows.maxp(i)) {
         throw new StepCompressException(String.format("stepcompress %s i=%d c=%d a=%d: Point"
             + " %d: %d not in %d:%d", name, s.interval(), s.count(), s.add(), i + 1, p,
