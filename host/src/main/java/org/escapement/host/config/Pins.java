@@ -165,9 +165,13 @@ public final class Pins {
       aliases.replaceAll((a, p) -> p.equals(alias) ? target : p);
     }
 
-    /** The MCU's name for a pin name or alias. */
+    /** The MCU's name for a pin name or alias; naming a reserved pin is an error. */
     public String resolve(String name) {
-      return aliases.getOrDefault(name, name);
+      String id = aliases.getOrDefault(name, name);
+      if (reserved.containsKey(id)) {
+        throw new ConfigError("pin " + name + " is reserved for " + reserved.get(id));
+      }
+      return id;
     }
 
     /**

@@ -9,6 +9,7 @@ public final class StandardModules {
   public static ModuleRegistry registry() {
     return new ModuleRegistry()
         .onToolhead(ExtruderModule::createAll)
+        .register("board_pins", BoardPinsModule::new)
         .register("gcode_macro", GCodeMacroModule::new)
         .register("delayed_gcode", DelayedGcodeModule::new)
         .register("save_variables", SaveVariablesModule::new)

@@ -30,7 +30,7 @@ public final class ModuleRegistry {
       // Klipper's extras
       "ad5206", "adc_scaled", "adc_temperature", "ads1220", "ads131m0x", "ads1x1x", "adxl345",
       "aht10", "angle", "axis_twist_compensation", "bed_mesh", "bed_screws", "bed_tilt",
-      "bltouch", "bme280", "bmi160", "board_pins", "bulk_sensor", "buttons", "canbus_ids",
+      "bltouch", "bme280", "bmi160", "bulk_sensor", "buttons", "canbus_ids",
       "canbus_stats", "controller_fan", "dac084S085", "delayed_gcode", "delta_calibrate",
       "display", "display_data", "display_glyph", "display_template", "display_status",
       "dotstar", "ds18b20", "duplicate_pin_override", "endstop_phase", "error_mcu",
