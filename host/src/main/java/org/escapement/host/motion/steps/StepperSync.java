@@ -103,9 +103,7 @@ public final class StepperSync {
   public void generateAll(double genStepsTime, double flushTime, double clearHistoryTime) {
     long flushClock = clockOf(flushTime);
     long clearClock = clockOf(clearHistoryTime);
-    for (Emitter e : emitters) {
-      generate(e, genStepsTime, flushClock, clearClock);
-    }
+    StepWorkers.forEach(emitters, e -> generate(e, genStepsTime, flushClock, clearClock));
     flush(flushClock);
   }
 
