@@ -72,6 +72,12 @@ insert_timer(struct timer *pos, struct timer *t, uint32_t waketime)
     pos->next = t;
 }
 
+#if CONFIG_MACH_SIM
+// The simulated MCU notes which timer came too late (board/sim/main.c).
+void sim_note_late_timer(uint_fast8_t (*func)(struct timer *), uint32_t waketime,
+                         uint32_t now);
+#endif
+
 void
 sched_add_timer(struct timer *t)
 {
@@ -80,8 +86,13 @@ sched_add_timer(struct timer *t)
     struct timer *head = timer_list;
     if (unlikely(timer_is_before(waketime, head->waketime))) {
         // The new earliest timer: a time already gone means the command came too late.
-        if (timer_is_before(waketime, timer_read_time()))
+        uint32_t now = timer_read_time();
+        if (timer_is_before(waketime, now)) {
+#if CONFIG_MACH_SIM
+            sim_note_late_timer(t->func, waketime, now);
+#endif
             try_shutdown("Timer too close");
+        }
         t->next = head;
         timer_list = t;
         timer_kick();

@@ -435,3 +435,16 @@ sim_report_shutdown(void)
     trace_flush();
 }
 DECL_SHUTDOWN(sim_report_shutdown);
+
+// A command scheduled a timer in the past ("Timer too close"): say which handler and how
+// late on stderr, for the host's log. The handler is named by its offset from sched_main,
+// which `nm` on the ELF turns into a function name.
+void
+sim_note_late_timer(uint_fast8_t (*func)(struct timer *), uint32_t waketime, uint32_t now)
+{
+    fprintf(stderr, "escapement-sim: timer too close: due at clock %u, now %u (%.0f us late);"
+            " handler at sched_main%+ld\n", (unsigned)waketime, (unsigned)now,
+            (double)(uint32_t)(now - waketime) * 1e6 / CONFIG_CLOCK_FREQ,
+            (long)((uintptr_t)func - (uintptr_t)sched_main));
+    fflush(stderr);
+}

@@ -100,6 +100,14 @@ public final class PrintJob {
       }
       progress.done();
       code = result.get();
+      if (code != 0) {
+        // What the simulated MCU said itself (a late timer, a fault), after the host's view.
+        for (String line : sim.output()) {
+          if (line.startsWith("escapement-sim: ") && !line.contains(" linked at ")) {
+            console.println("  " + line);
+          }
+        }
+      }
     }
     double wall = (System.nanoTime() - started) / 1e9;
     return analyse(code, session, trace, check, wall);
