@@ -17,6 +17,8 @@ public final class StandardModules {
         .register("output_pin", OutputPinModule::new)
         .register("pwm_cycle_time", PwmCycleTimeModule::new)
         .register("pwm_tool", PwmToolModule::new)
+        .register("filament_switch_sensor", FilamentSwitchSensorModule::new)
+        .register("filament_motion_sensor", FilamentMotionSensorModule::new)
         .register("input_shaper", InputShaperModule::new)
         .register("extruder_stepper", ExtruderStepperModule::new)
         .register("print_stats", PrintStatsModule::new)
