@@ -144,4 +144,26 @@ class ProbeModuleTest {
         + "\n[probe]\npin: PD2\nz_offset: 1\n", "").error())
         .contains("Probe virtual endstop only useful as endstop pin");
   }
+
+  @Test
+  void corpusPrintersWithAProbeHomeWithIt() throws Exception {
+    // Klipper's printer configs that stopped at [probe] or [bltouch], minus the sections
+    // that stop them further on; each homes and probes.
+    String[][] printers = {
+        {"printer-creality-ender5plus-2019.cfg", "bed_mesh",
+            "filament_switch_sensor filament_sensor"},
+        {"printer-creality-cr10s-pro-v2-2020.cfg", "bed_mesh", "bed_screws",
+            "screws_tilt_adjust", "filament_switch_sensor e0_sensor"},
+        {"printer-wanhao-duplicator-i3-plus-mark2-2019.cfg", "bed_mesh"},
+        {"printer-wanhao-duplicator-9-2018.cfg", "bed_mesh", "bed_screws"},
+        {"kit-zav3d-2019.cfg", "bed_mesh"},
+    };
+    for (String[] p : printers) {
+      String[] drop = java.util.Arrays.copyOfRange(p, 1, p.length);
+      MotionRun r = MotionRun.run(tmp, MotionRun.corpusConfig(p[0], drop),
+          "G28\nG1 Z10 F600\nPROBE\n");
+      assertThat(r.exitCode).as(p[0] + ": " + r.replies).isZero();
+      assertThat(r.replies).as(p[0]).anyMatch(l -> l.startsWith("// Result: at "));
+    }
+  }
 }
