@@ -25,6 +25,7 @@ public final class Pins {
 
   private final Set<String> chips = new HashSet<>();
   private final Map<String, Resolver> resolvers = new HashMap<>();
+  private final Map<String, Object> chipObjects = new HashMap<>();
   private final Map<String, Pin> active = new HashMap<>();
   private final Set<String> multiUse = new HashSet<>();
 
@@ -35,6 +36,20 @@ public final class Pins {
       throw new ConfigError("Duplicate chip name '" + n + "'");
     }
     resolvers.put(n, new Resolver());
+  }
+
+  /**
+   * A chip that is not an MCU ({@code probe} for {@code probe:z_virtual_endstop}): whoever
+   * sets up one of its pins asks {@code chip} for it.
+   */
+  public void registerChip(String name, Object chip) {
+    registerChip(name);
+    chipObjects.put(name.strip(), chip);
+  }
+
+  /** The object behind a non-MCU chip, or null (an MCU). */
+  public Object chipObject(String name) {
+    return chipObjects.get(name);
   }
 
   public Resolver resolver(String chip) {

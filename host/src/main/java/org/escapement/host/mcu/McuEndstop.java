@@ -11,7 +11,7 @@ import org.escapement.host.reactor.Reactor;
  * stable trigger, fires a trsync that stops the steppers at once; the host learns the
  * trigger time afterwards.
  */
-public final class McuEndstop {
+public final class McuEndstop implements Endstop {
   private final Mcu mcu;
   private final McuPin pin;
   private final int oid;
@@ -28,14 +28,17 @@ public final class McuEndstop {
     mcu.registerConfigCallback(this::buildConfig);
   }
 
+  @Override
   public Mcu mcu() {
     return mcu;
   }
 
+  @Override
   public void addStepper(TriggerStepper s) {
     dispatch.addStepper(s);
   }
 
+  @Override
   public List<TriggerStepper> steppers() {
     return dispatch.steppers();
   }
@@ -60,6 +63,7 @@ public final class McuEndstop {
    *
    * @param triggered home to the triggered state (false: to the released state)
    */
+  @Override
   public Completion<Boolean> homeStart(double printTime, double sampleTime, int sampleCount,
       double restTime, boolean triggered) {
     long clock = mcu.printTimeToClock(printTime);
@@ -76,6 +80,7 @@ public final class McuEndstop {
    *
    * @return the print time the endstop triggered, or 0 if it did not
    */
+  @Override
   public double homeWait(double homeEndTime) {
     dispatch.waitEnd(homeEndTime);
     homeCmd.send(oid, 0, 0, 0, 0, 0, 0, 0);
@@ -95,6 +100,7 @@ public final class McuEndstop {
   }
 
   /** Reads the endstop now (QUERY_ENDSTOPS): true when triggered. */
+  @Override
   public boolean query(double printTime) {
     if (mcu.isBatch()) {
       return false;

@@ -34,6 +34,8 @@ public final class StandardModules {
         .register("homing_override", HomingOverrideModule::new)
         .register("safe_z_home", SafeZHomeModule::new)
         .register("endstop_phase", EndstopPhaseModule::create)
+        .register("probe", org.escapement.host.probe.ProbeModule::new)
+        .register("bltouch", org.escapement.host.probe.BltouchModule::create)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.escapement.host.gcode.GCodeCommand;
 import org.escapement.host.gcode.GCodeDispatch;
-import org.escapement.host.mcu.McuEndstop;
+import org.escapement.host.mcu.Endstop;
 import org.escapement.host.mcu.TriggerStepper;
 import org.escapement.host.motion.kinematics.Kinematics;
 import org.escapement.host.printer.CommandError;
@@ -127,6 +127,57 @@ public final class Homing {
 
   /** Homes the given rails together (forcePos: where the head is said to start). */
   public void homeRails(List<Rail> rails, Double[] forcePos, Double[] movePos) {
+    List<Rail.NamedEndstop> all = new ArrayList<>();
+    rails.forEach(r -> all.addAll(r.endstops()));
+    long probes = all.stream().filter(e -> e.endstop() instanceof ZVirtualEndstop).count();
+    if (probes == 1 && all.size() == 1) {
+      homeZViaProbe(rails, forcePos, movePos);
+      return;
+    }
+    if (probes > 0) {
+      throw new CommandError("Can't home to mix of probe:z_virtual_endstop rails");
+    }
+    homeEndstopRails(rails, forcePos, movePos);
+  }
+
+  /** The G28 command a homing probe runs with: one sample at the homing speed. */
+  private GCodeCommand probeCommand(int attempt, double speed) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("HOME_ATTEMPT_NUM", Integer.toString(attempt));
+    params.put("SAMPLES", "1");
+    params.put("PROBE_SPEED", Double.toString(speed));
+    return printer.lookupObject("gcode", GCodeDispatch.class).createCommand("G28", "", params);
+  }
+
+  private void probingHome(HomingProbe.Session session, int attempt, double speed) {
+    session.runProbe(probeCommand(attempt, speed));
+    ProbeResult r = session.pullProbedResults().get(0);
+    double[] pos = toolhead.position();
+    pos[2] -= r.bedZ();
+    toolhead.setPosition(pos);
+  }
+
+  /**
+   * Z homed with probe:z_virtual_endstop: a probe from below the whole axis, and again slower
+   * after the retract; Z is then the height at which the nozzle touches the bed.
+   */
+  private void homeZViaProbe(List<Rail> rails, Double[] forcePos, Double[] movePos) {
+    if (movePos[0] != null || movePos[1] != null) {
+      throw new CommandError("Can only home Z with probe:z_virtual_endstop");
+    }
+    Rail.HomingInfo hi = rails.get(0).homingInfo();
+    HomingProbe probe = printer.lookupObject("probe", HomingProbe.class);
+    HomingProbe.Session session = probe.startProbeSession(probeCommand(1, hi.speed()));
+    setStartPosition(forcePos);
+    probingHome(session, 1, hi.speed());
+    if (hi.retractDist() != 0) {
+      retractMove(hi, forcePos, movePos);
+      probingHome(session, 2, hi.secondHomingSpeed());
+    }
+    session.endProbeSession();
+  }
+
+  private void homeEndstopRails(List<Rail> rails, Double[] forcePos, Double[] movePos) {
     printer.sendEvent("homing:home_rails_begin", this);
     double[] homePos = fill(movePos);
     setStartPosition(forcePos);
@@ -213,7 +264,7 @@ public final class Homing {
     }
 
     /** Seconds between endstop checks: about one per step of the fastest stepper. */
-    private double endstopRate(McuEndstop es, double[] movePos, double speed) {
+    private double endstopRate(Endstop es, double[] movePos, double speed) {
       double[] start = mover.position();
       double d = 0;
       for (int i = 0; i < 3; i++) {
@@ -411,6 +462,35 @@ public final class Homing {
         }
         throw e;
       }
+    }
+
+    /** Is this the first probe of a G28 homing Z with the probe (it may start triggered)? */
+    public boolean isProbeFirstHome(GCodeCommand gcmd) {
+      return gcmd.command().equals("G28") && "1".equals(gcmd.params().get("HOME_ATTEMPT_NUM"));
+    }
+
+    /**
+     * Moves toward {@code pos} until the probe triggers; returns the toolhead position at the
+     * trigger. With {@code checkMovement}, a probe that triggered before moving is an error.
+     */
+    public double[] probingMove(Endstop probe, double[] pos, double speed,
+        boolean checkMovement) {
+      Toolhead toolhead = printer.lookupObject("toolhead", Toolhead.class);
+      HomingMove move = new HomingMove(printer, toolhead, List.of(
+          new Rail.NamedEndstop(probe, "probe")));
+      double[] epos;
+      try {
+        epos = move.homingMove(pos, speed, true, true, true);
+      } catch (CommandError e) {
+        if (printer.isShutdown()) {
+          throw new CommandError("Probing failed due to printer shutdown");
+        }
+        throw e;
+      }
+      if (checkMovement && move.checkNoMovement() != null) {
+        throw new CommandError("Probe triggered prior to movement");
+      }
+      return epos;
     }
   }
 

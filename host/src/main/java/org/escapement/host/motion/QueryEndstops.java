@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.escapement.host.gcode.GCodeCommand;
 import org.escapement.host.gcode.GCodeDispatch;
-import org.escapement.host.mcu.McuEndstop;
+import org.escapement.host.mcu.Endstop;
 import org.escapement.host.printer.Printer;
 import org.escapement.host.printer.StatusProvider;
 
@@ -33,7 +33,7 @@ public final class QueryEndstops implements StatusProvider {
     gcode.register("M119", this::cmdQuery, false, null);
   }
 
-  public void register(McuEndstop endstop, String name) {
+  public void register(Endstop endstop, String name) {
     endstops.add(new Object[] {endstop, name});
   }
 
@@ -42,7 +42,7 @@ public final class QueryEndstops implements StatusProvider {
     double printTime = toolhead.lastMoveTime();
     Map<String, Object> state = new LinkedHashMap<>();
     for (Object[] e : endstops) {
-      state.put((String) e[1], ((McuEndstop) e[0]).query(printTime) ? 1 : 0);
+      state.put((String) e[1], ((Endstop) e[0]).query(printTime) ? 1 : 0);
     }
     lastState = state;
     List<String> parts = new ArrayList<>();

@@ -9,6 +9,7 @@ import org.escapement.host.config.Config;
 import org.escapement.host.config.ConfigError;
 import org.escapement.host.config.ConfigSection;
 import org.escapement.host.config.Pins;
+import org.escapement.host.mcu.Endstop;
 import org.escapement.host.mcu.McuEndstop;
 import org.escapement.host.mcu.McuPin;
 import org.escapement.host.modules.McuModule;
@@ -25,9 +26,9 @@ public final class Rail {
       double retractDist, boolean positiveDir, double secondHomingSpeed) {}
 
   /** An endstop and the name QUERY_ENDSTOPS reports it under. */
-  public record NamedEndstop(McuEndstop endstop, String name) {}
+  public record NamedEndstop(Endstop endstop, String name) {}
 
-  private record EndstopEntry(McuEndstop endstop, boolean invert, int pullup) {}
+  private record EndstopEntry(Endstop endstop, boolean invert, int pullup) {}
 
   private final Printer printer;
   private final String name;
@@ -64,8 +65,10 @@ public final class Rail {
     this.name = section.name();
     this.unitsInRadians = unitsInRadians;
     this.endstopPin = section.get("endstop_pin");
-    lookupEndstop(section, "endstop_pin", endstopPin, name);
-    positionEndstop = defaultPositionEndstop == null
+    Endstop first = lookupEndstop(section, "endstop_pin", endstopPin, name);
+    // A probe as endstop triggers where the nozzle is its z_offset above the bed.
+    positionEndstop = first instanceof ZVirtualEndstop probe ? probe.positionEndstop()
+        : defaultPositionEndstop == null
         ? section.getFloat("position_endstop", null)
         : section.getFloat("position_endstop", defaultPositionEndstop);
     if (needPositionMinMax) {
@@ -102,7 +105,7 @@ public final class Rail {
         second);
   }
 
-  private McuEndstop lookupEndstop(ConfigSection section, String option, String pinDesc,
+  private Endstop lookupEndstop(ConfigSection section, String option, String pinDesc,
       String endstopName) {
     Pins pins = printer.lookupObject("pins", Pins.class);
     String desc = pinDesc.strip();
@@ -110,7 +113,7 @@ public final class Rail {
     int colon = bare.indexOf(':');
     if (colon > 0) {
       String chip = bare.substring(0, colon).strip();
-      if (chip.equals("probe") || chip.startsWith("tmc")) {
+      if (chip.startsWith("tmc")) {
         throw new ConfigError("Option '" + option + "' in section '" + section.name() + "': "
             + chip + " virtual endstops are not supported yet");
       }
@@ -118,7 +121,19 @@ public final class Rail {
     Pins.Pin p = pins.parse(desc, true, true);
     String key = p.chip() + ":" + p.pin();
     EndstopEntry e = endstopByPin.get(key);
-    if (e == null) {
+    if (e == null && pins.chipObject(p.chip()) instanceof ZVirtualEndstop probe) {
+      if (!p.pin().equals("z_virtual_endstop")) {
+        throw new ConfigError("Probe virtual endstop only useful as endstop pin");
+      }
+      if (p.invert() || p.pullup() != 0) {
+        throw new ConfigError("Can not pullup/invert probe virtual endstop");
+      }
+      pins.claim(desc, true, true, null);
+      e = new EndstopEntry(probe, false, 0);
+      endstopByPin.put(key, e);
+      endstops.add(new NamedEndstop(probe, endstopName));
+      QueryEndstops.of(printer).register(probe, endstopName);
+    } else if (e == null) {
       Pins.Pin claimed = pins.claim(desc, true, true, null);
       McuModule chip = printer.lookupObject(p.chip().equals("mcu") ? "mcu" : "mcu " + p.chip(),
           McuModule.class);
@@ -140,7 +155,7 @@ public final class Rail {
 
   public void addStepper(Stepper s, ConfigSection section, String ownEndstopPin) {
     steppers.add(s);
-    McuEndstop es = ownEndstopPin != null
+    Endstop es = ownEndstopPin != null
         ? lookupEndstop(section, "endstop_pin", ownEndstopPin, s.shortName())
         : endstopByPin.values().iterator().next().endstop();
     es.addStepper(s);

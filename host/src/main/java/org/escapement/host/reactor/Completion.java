@@ -8,7 +8,8 @@ public final class Completion<T> {
   private final Reactor reactor;
   private volatile boolean done;
   private T value;
-  private Reactor.Fiber waiter;
+  /** Fibers waiting (several may: a BLTouch stows its pin on the trigger homing waits for). */
+  private final java.util.List<Reactor.Fiber> waiters = new java.util.ArrayList<>();
 
   Completion(Reactor reactor) {
     this.reactor = reactor;
@@ -27,8 +28,7 @@ public final class Completion<T> {
   }
 
   private void wakeWaiter() {
-    Reactor.Fiber w = waiter;
-    if (w != null) {
+    for (Reactor.Fiber w : java.util.List.copyOf(waiters)) {
       reactor.wake(w);
     }
   }
@@ -46,11 +46,11 @@ public final class Completion<T> {
   public T await(double deadline) {
     Reactor.Fiber me = reactor.currentFiber("Completion.await");
     while (!done && reactor.monotonic() < deadline) {
-      waiter = me;
+      waiters.add(me);
       try {
         reactor.pause(deadline);
       } finally {
-        waiter = null;
+        waiters.remove(me);
       }
     }
     synchronized (this) {
