@@ -124,4 +124,68 @@ class TmcBatchTest {
     assertThat(sent.stream().filter(l -> l.equals("spi_send oid=0 data=b'\\xec\\x14\\x02\\x83\\x84'")))
         .hasSize(2);
   }
+
+  @Test
+  void configErrorsUseKlippersWording() throws Exception {
+    assertThat(run("[tmc2209 stepper_q]\nuart_pin: PK1\nrun_current: 0.8\n", ""))
+        .singleElement().asString()
+        .contains("Could not find config section '[stepper_q]' required by tmc driver");
+    assertThat(run("""
+        [tmc2209 stepper_x]
+        uart_pin: PK1
+        run_current: 0.8
+        [tmc2209 stepper_y]
+        uart_pin: PK1
+        run_current: 0.8
+        """, "")).singleElement().asString()
+        .contains("Shared TMC uarts need unique address or select_pins polarity");
+    assertThat(run("[tmc2209 stepper_x]\nuart_pin: PK1\nrun_current: 0.8\nuart_address: 4\n",
+        "")).singleElement().asString()
+        .contains("Option 'uart_address' in section 'tmc2209 stepper_x' must have maximum of 3");
+    assertThat(run("[tmc2208 stepper_x]\nuart_pin: PK1\nrun_current: 2.5\n", ""))
+        .singleElement().asString()
+        .contains("Option 'run_current' in section 'tmc2208 stepper_x' must have maximum of 2");
+  }
+
+  @Test
+  void twoDriversShareAWireByAddress() throws Exception {
+    List<String> sent = run("""
+        [tmc2209 stepper_x]
+        uart_pin: PK1
+        tx_pin: PK2
+        uart_address: 0
+        run_current: 0.8
+        [tmc2209 stepper_y]
+        uart_pin: PK1
+        tx_pin: PK2
+        uart_address: 1
+        run_current: 0.8
+        """, "");
+    assertThat(sent.stream().filter(l -> l.startsWith("config_tmcuart"))).containsExactly(
+        "config_tmcuart oid=0 rx_pin=PK1 pull_up=0 tx_pin=PK2 bit_time=1777");
+  }
+
+  @Test
+  void gcodeCommandsAnswerAsKlippersDo() throws Exception {
+    String cfg = """
+        [tmc2209 stepper_x]
+        uart_pin: PK1
+        run_current: 0.8
+        hold_current: 0.4
+        driver_SGTHRS: 100
+        """;
+    // batch mode stops at the first error, as Klipper's: one command a run
+    for (String gcode : List.of("SET_TMC_FIELD STEPPER=stepper_x FIELD=bogus VALUE=1",
+        "SET_TMC_FIELD STEPPER=stepper_x FIELD=sgthrs",
+        "DUMP_TMC STEPPER=stepper_x REGISTER=NOPE",
+        "DUMP_TMC STEPPER=stepper_x REGISTER=SGTHRS\nSET_TMC_CURRENT STEPPER=stepper_x")) {
+      run(cfg, gcode + "\n");
+    }
+    assertThat(output()).contains("!! Unknown field name 'bogus'",
+        "!! Specify either VALUE or VELOCITY",
+        "// SGTHRS:     00000064 sgthrs=100",
+        "!! Unknown register name 'NOPE'",
+        // hold 0.4 A: 32 * 0.13 * 0.4 * 1.41421 / 0.18 = 13.07 -> 13 - 1 = 12 -> 0.398 A
+        "// Run Current: 0.80A Hold Current: 0.40A");
+  }
 }
