@@ -44,6 +44,7 @@ public final class StandardModules {
         .register("temperature_fan", org.escapement.host.fans.TemperatureFanModule::new)
         .register("tmc2208", org.escapement.host.tmc.Tmc2208Module::new)
         .register("tmc2209", org.escapement.host.tmc.Tmc2209Module::new)
-        .register("tmc2130", org.escapement.host.tmc.Tmc2130Module::new);
+        .register("tmc2130", org.escapement.host.tmc.Tmc2130Module::new)
+        .register("tmc5160", org.escapement.host.tmc.Tmc5160Module::new);
   }
 }

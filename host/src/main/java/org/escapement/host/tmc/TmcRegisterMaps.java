@@ -214,4 +214,90 @@ final class TmcRegisterMaps {
     l.add("SG_RESULT");
     TMC2209_READ = java.util.List.copyOf(l);
   }
+
+  /** TMC5160 (SPI), datasheet rev 1.17 section 6; its motion controller registers unused. */
+  static final RegisterMap TMC5160 = tmc5160();
+
+  private static RegisterMap tmc5160() {
+    RegisterMap m = new RegisterMap();
+    String[][] regs = {{"GCONF", "00"}, {"GSTAT", "01"}, {"IFCNT", "02"}, {"SLAVECONF", "03"},
+        {"IOIN", "04"}, {"X_COMPARE", "05"}, {"OTP_READ", "07"}, {"FACTORY_CONF", "08"},
+        {"SHORT_CONF", "09"}, {"DRV_CONF", "0a"}, {"GLOBALSCALER", "0b"},
+        {"OFFSET_READ", "0c"}, {"IHOLD_IRUN", "10"}, {"TPOWERDOWN", "11"}, {"TSTEP", "12"},
+        {"TPWMTHRS", "13"}, {"TCOOLTHRS", "14"}, {"THIGH", "15"}, {"RAMPMODE", "20"},
+        {"XACTUAL", "21"}, {"VACTUAL", "22"}, {"VSTART", "23"}, {"A1", "24"}, {"V1", "25"},
+        {"AMAX", "26"}, {"VMAX", "27"}, {"DMAX", "28"}, {"D1", "2a"}, {"VSTOP", "2b"},
+        {"TZEROWAIT", "2c"}, {"XTARGET", "2d"}, {"VDCMIN", "33"}, {"SW_MODE", "34"},
+        {"RAMP_STAT", "35"}, {"XLATCH", "36"}, {"ENCMODE", "38"}, {"X_ENC", "39"},
+        {"ENC_CONST", "3a"}, {"ENC_STATUS", "3b"}, {"ENC_LATCH", "3c"},
+        {"ENC_DEVIATION", "3d"}};
+    for (String[] r : regs) {
+      m.register(r[0], Integer.parseInt(r[1], 16));
+    }
+    waveTable(m);
+    m.register("MSCNT", 0x6a).register("MSCURACT", 0x6b).register("CHOPCONF", 0x6c)
+        .register("COOLCONF", 0x6d).register("DCCTRL", 0x6e).register("DRV_STATUS", 0x6f)
+        .register("PWMCONF", 0x70).register("PWM_SCALE", 0x71).register("PWM_AUTO", 0x72)
+        .register("LOST_STEPS", 0x73);
+    m.field("COOLCONF", "semin", 0, 4).field("COOLCONF", "seup", 5, 2)
+        .field("COOLCONF", "semax", 8, 4).field("COOLCONF", "sedn", 13, 2)
+        .field("COOLCONF", "seimin", 15, 1).field("COOLCONF", "sgt", 16, 7)
+        .field("COOLCONF", "sfilt", 24, 1);
+    m.field("CHOPCONF", "toff", 0, 4).field("CHOPCONF", "hstrt", 4, 3)
+        .field("CHOPCONF", "hend", 7, 4).field("CHOPCONF", "fd3", 11, 1)
+        .field("CHOPCONF", "disfdcc", 12, 1).field("CHOPCONF", "chm", 14, 1)
+        .field("CHOPCONF", "tbl", 15, 2).field("CHOPCONF", "vhighfs", 18, 1)
+        .field("CHOPCONF", "vhighchm", 19, 1).field("CHOPCONF", "tpfd", 20, 4)
+        .field("CHOPCONF", "mres", 24, 4).field("CHOPCONF", "intpol", 28, 1)
+        .field("CHOPCONF", "dedge", 29, 1).field("CHOPCONF", "diss2g", 30, 1)
+        .field("CHOPCONF", "diss2vs", 31, 1);
+    m.field("DRV_CONF", "bbmtime", 0, 5).field("DRV_CONF", "bbmclks", 8, 4)
+        .field("DRV_CONF", "otselect", 16, 2).field("DRV_CONF", "drvstrength", 18, 2)
+        .field("DRV_CONF", "filt_isense", 20, 2);
+    m.field("DRV_STATUS", "sg_result", 0, 10).field("DRV_STATUS", "s2vsa", 12, 1)
+        .field("DRV_STATUS", "s2vsb", 13, 1).field("DRV_STATUS", "stealth", 14, 1)
+        .field("DRV_STATUS", "fsactive", 15, 1).field("DRV_STATUS", "cs_actual", 16, 5)
+        .field("DRV_STATUS", "stallguard", 24, 1).field("DRV_STATUS", "ot", 25, 1)
+        .field("DRV_STATUS", "otpw", 26, 1).field("DRV_STATUS", "s2ga", 27, 1)
+        .field("DRV_STATUS", "s2gb", 28, 1).field("DRV_STATUS", "ola", 29, 1)
+        .field("DRV_STATUS", "olb", 30, 1).field("DRV_STATUS", "stst", 31, 1);
+    m.field("FACTORY_CONF", "factory_conf", 0, 5);
+    String[] gconf = {"recalibrate", "faststandstill", "en_pwm_mode", "multistep_filt",
+        "shaft", "diag0_error", "diag0_otpw", "diag0_stall", "diag1_stall", "diag1_index",
+        "diag1_onstate", "diag1_steps_skipped", "diag0_int_pushpull", "diag1_poscomp_pushpull",
+        "small_hysteresis", "stop_enable", "direct_mode", "test_mode"};
+    for (int i = 0; i < gconf.length; i++) {
+      m.field("GCONF", gconf[i], i, 1);
+    }
+    m.field("GSTAT", "reset", 0, 1).field("GSTAT", "drv_err", 1, 1).field("GSTAT", "uv_cp", 2, 1);
+    m.field("GLOBALSCALER", "globalscaler", 0, 8);
+    ihold(m);
+    String[] ioin = {"refl_step", "refr_dir", "encb_dcen_cfg4", "enca_dcin_cfg5", "drv_enn",
+        "enc_n_dco_cfg6", "sd_mode", "swcomp_in"};
+    for (int i = 0; i < ioin.length; i++) {
+      m.field("IOIN", ioin[i], i, 1);
+    }
+    m.field("IOIN", "version", 24, 8);
+    m.field("LOST_STEPS", "lost_steps", 0, 20).field("MSCNT", "mscnt", 0, 10)
+        .field("MSCURACT", "cur_a", 0, 9).field("MSCURACT", "cur_b", 16, 9);
+    m.field("OTP_READ", "otp_fclktrim", 0, 5).field("OTP_READ", "otp_s2_level", 5, 1)
+        .field("OTP_READ", "otp_bbm", 6, 1).field("OTP_READ", "otp_tbl", 7, 1);
+    m.field("PWM_AUTO", "pwm_ofs_auto", 0, 8).field("PWM_AUTO", "pwm_grad_auto", 16, 8);
+    m.field("PWMCONF", "pwm_ofs", 0, 8).field("PWMCONF", "pwm_grad", 8, 8)
+        .field("PWMCONF", "pwm_freq", 16, 2).field("PWMCONF", "pwm_autoscale", 18, 1)
+        .field("PWMCONF", "pwm_autograd", 19, 1).field("PWMCONF", "freewheel", 20, 2)
+        .field("PWMCONF", "pwm_reg", 24, 4).field("PWMCONF", "pwm_lim", 28, 4);
+    m.field("PWM_SCALE", "pwm_scale_sum", 0, 8).field("PWM_SCALE", "pwm_scale_auto", 16, 9);
+    m.field("TPOWERDOWN", "tpowerdown", 0, 8).field("TPWMTHRS", "tpwmthrs", 0, 20)
+        .field("TCOOLTHRS", "tcoolthrs", 0, 20).field("TSTEP", "tstep", 0, 20)
+        .field("THIGH", "thigh", 0, 20);
+    m.signed("cur_a", "cur_b", "sgt", "xactual", "vactual", "pwm_scale_auto");
+    commonFormats(m);
+    return m.format("s2vsa", v -> flag(v, "ShortToSupply_A!"))
+        .format("s2vsb", v -> flag(v, "ShortToSupply_B!"));
+  }
+
+  static final java.util.List<String> TMC5160_READ = java.util.List.of("GCONF", "CHOPCONF",
+      "GSTAT", "DRV_STATUS", "FACTORY_CONF", "IOIN", "LOST_STEPS", "MSCNT", "MSCURACT",
+      "OTP_READ", "PWM_SCALE", "PWM_AUTO", "TSTEP");
 }

@@ -107,4 +107,19 @@ class TmcEncodingTest {
     reply[4] ^= 0x10;
     assertThat(TmcUart.decodeRead(0x02, reply)).isNull();
   }
+
+  @Test
+  void tmc5160CurrentScalesTheGlobalScalerFirst() {
+    // GS = int(I * 256 * sqrt 2 * Rsense / 0.325 + 0.5): 1.2 A, 0.075 ohm:
+    // 1.2 * 256 * 1.41421 * 0.075 / 0.325 = 100.26 -> 100.
+    // CS = int(I * 256 * 32 * sqrt 2 * Rsense / (GS * 0.325) - 1 + 0.5):
+    // 1.2 * 8192 * 1.41421 * 0.075 / 32.5 = 32.08, - 0.5 -> 31 (run);
+    // 0.6 A hold: 16.04 - 0.5 -> 15
+    assertThat(GlobalScalerCurrent.bits(1.2, 0.6, 0.075)).containsExactly(100, 31, 15);
+    // a small current keeps the scaler at its floor of 32; one beyond the range wraps to 0
+    // (meaning 256): 3 A over 0.075 ohm -> 250.6 + 0.5 -> 251; 4 A -> 334 -> 0
+    assertThat(GlobalScalerCurrent.globalScaler(0.1, 0.075)).isEqualTo(32);
+    assertThat(GlobalScalerCurrent.globalScaler(3.0, 0.075)).isEqualTo(251);
+    assertThat(GlobalScalerCurrent.globalScaler(4.0, 0.075)).isEqualTo(0);
+  }
 }
