@@ -119,10 +119,10 @@ class TmcBatchTest {
     // IHOLD_IRUN (0x10, written with bit 7 set): IHOLDDELAY 8, IRUN 25, IHOLD 25
     // CHOPCONF (0x6c): INTPOL, MRES 4 (16 microsteps), VSENSE, TBL 1, HEND 7, TOFF 4.
     // Once on connect, once more when the motor is enabled (a driver may have lost power).
-    assertThat(sent.stream().filter(l -> l.equals("spi_send oid=0 data=b'\\x90\\x00\\x08\\x19\\x19'")))
-        .hasSize(2);
-    assertThat(sent.stream().filter(l -> l.equals("spi_send oid=0 data=b'\\xec\\x14\\x02\\x83\\x84'")))
-        .hasSize(2);
+    String iholdIrun = "spi_send oid=0 data=b'\\x90\\x00\\x08\\x19\\x19'";
+    String chopconf = "spi_send oid=0 data=b'\\xec\\x14\\x02\\x83\\x84'";
+    assertThat(sent.stream().filter(iholdIrun::equals)).hasSize(2);
+    assertThat(sent.stream().filter(chopconf::equals)).hasSize(2);
   }
 
   @Test
