@@ -129,6 +129,16 @@ public final class ConfigSection {
     return v;
   }
 
+  /** A whole number beyond int's range (32-bit driver register values); as getInt. */
+  public long getLong(String option, Long fallback, Bounds bounds) {
+    boolean given = has(option);
+    Long v = read(option, fallback, ConfigSection::parseLong, fallback == null);
+    if (given) {
+      check(option, v, bounds);
+    }
+    return v;
+  }
+
   public double getFloat(String option) {
     return getFloat(option, null, Bounds.NONE);
   }
@@ -238,6 +248,19 @@ public final class ConfigSection {
     }
     try {
       return Integer.parseInt(s.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is out of range");
+    }
+  }
+
+  /** Python's int() for values that need 64 bits. */
+  static long parseLong(String text) {
+    String s = text.strip();
+    if (!INT.matcher(s).matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not an integer");
+    }
+    try {
+      return Long.parseLong(s.replace("_", ""));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + text + "' is out of range");
     }

@@ -23,4 +23,10 @@ public final class McuQuery {
   public Response send(Object... values) {
     return link.query(command.messageOf(values), responseName, oid, DEFAULT_TIMEOUT);
   }
+
+  /** Sends through {@code queue}, not before {@code minClock}, and waits for the answer. */
+  public Response sendTimed(CommandQueue queue, long minClock, Object... values) {
+    return link.query(command.messageOf(values), responseName, oid, DEFAULT_TIMEOUT, minClock,
+        queue);
+  }
 }

@@ -279,6 +279,16 @@ public final class SerialLink implements AutoCloseable {
    * @throws McuException on timeout or when the link dies
    */
   public Response query(Message command, String responseName, Long oid, double timeout) {
+    return query(command, responseName, oid, timeout, 0, defaultQueue);
+  }
+
+  /**
+   * As {@link #query(Message, String, Long, double)}, not sent before the MCU clock reaches
+   * {@code minClock}, through {@code cmdQueue} (a device's own queue keeps its order against
+   * its other commands: a TMC register write after the moves before it).
+   */
+  public Response query(Message command, String responseName, Long oid, double timeout,
+      long minClock, CommandQueue cmdQueue) {
     if (failure != null) {
       throw new McuException(prefix() + failure);
     }
@@ -291,7 +301,7 @@ public final class SerialLink implements AutoCloseable {
         java.util.concurrent.atomic.AtomicLong carriedIn =
             new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         q.minAckSeq = Long.MAX_VALUE; // nothing counts until we know the block
-        queue.send(defaultQueue, encoded, 0, 0, seq -> {
+        queue.send(cmdQueue, encoded, minClock, 0, seq -> {
           carriedIn.set(seq);
           q.minAckSeq = seq; // a response must come with an ack beyond this block
         });

@@ -48,6 +48,10 @@ public final class StandardModules {
         .register("fan_generic", org.escapement.host.fans.FanGenericModule::new)
         .register("heater_fan", org.escapement.host.fans.HeaterFanModule::new)
         .register("controller_fan", org.escapement.host.fans.ControllerFanModule::new)
-        .register("temperature_fan", org.escapement.host.fans.TemperatureFanModule::new);
+        .register("temperature_fan", org.escapement.host.fans.TemperatureFanModule::new)
+        .register("tmc2208", org.escapement.host.tmc.Tmc2208Module::new)
+        .register("tmc2209", org.escapement.host.tmc.Tmc2209Module::new)
+        .register("tmc2130", org.escapement.host.tmc.Tmc2130Module::new)
+        .register("tmc5160", org.escapement.host.tmc.Tmc5160Module::new);
   }
 }

@@ -63,6 +63,15 @@ public final class ForceMove {
     }
   }
 
+  /** A stepper by its section name, for modules that attach to one (drivers); at startup. */
+  public Stepper lookupStepper(String name) {
+    Stepper s = steppers.get(name);
+    if (s == null) {
+      throw new org.escapement.host.config.ConfigError("Unknown stepper " + name);
+    }
+    return s;
+  }
+
   private Stepper lookup(String name) {
     Stepper s = steppers.get(name);
     if (s == null) {

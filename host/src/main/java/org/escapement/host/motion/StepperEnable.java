@@ -48,10 +48,17 @@ public final class StepperEnable implements StatusProvider {
     }
   }
 
+  /** Told when a stepper is enabled or disabled (a driver that enables itself over its bus). */
+  @FunctionalInterface
+  public interface StateCallback {
+    void changed(double printTime, boolean enabled);
+  }
+
   /** A stepper's enable state. */
-  static final class Tracking {
+  public static final class Tracking {
     final Stepper stepper;
     final EnablePin pin;
+    final List<StateCallback> callbacks = new java.util.ArrayList<>();
     boolean enabled;
 
     Tracking(Stepper stepper, EnablePin pin) {
@@ -60,8 +67,26 @@ public final class StepperEnable implements StatusProvider {
       stepper.addActiveCallback(this::enable);
     }
 
+    /** Called, before the pin changes, on every enable and disable of this stepper. */
+    public void registerStateCallback(StateCallback cb) {
+      callbacks.add(cb);
+    }
+
+    /**
+     * False when the stepper has no enable pin or shares it: then a driver that can must
+     * switch itself off (Trinamic drivers by setting toff to 0).
+     */
+    public boolean hasDedicatedEnable() {
+      return pin.dedicated;
+    }
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
     void enable(double printTime) {
       if (!enabled) {
+        callbacks.forEach(cb -> cb.changed(printTime, true));
         pin.enable(printTime);
         enabled = true;
       }
@@ -69,6 +94,7 @@ public final class StepperEnable implements StatusProvider {
 
     void disable(double printTime) {
       if (enabled) {
+        callbacks.forEach(cb -> cb.changed(printTime, false));
         pin.disable(printTime);
         enabled = false;
         stepper.addActiveCallback(this::enable); // on its next movement
@@ -170,6 +196,15 @@ public final class StepperEnable implements StatusProvider {
     Toolhead toolhead = printer.lookupObject("toolhead", Toolhead.class);
     toolhead.kinematics().clearHomingState("xyz");
     printer.sendEvent("stepper_enable:motor_off", null);
+  }
+
+  /** The enable tracking of a stepper; a config error names an unknown one. */
+  public Tracking lookupEnable(String stepper) {
+    Tracking t = lines.get(stepper);
+    if (t == null) {
+      throw new org.escapement.host.config.ConfigError("Unknown stepper '" + stepper + "'");
+    }
+    return t;
   }
 
   public boolean isEnabled(String stepper) {
