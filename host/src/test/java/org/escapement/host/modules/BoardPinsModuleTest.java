@@ -2,44 +2,20 @@ package org.escapement.host.modules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.escapement.host.mcu.WireCapture;
-import org.escapement.host.printer.HostSession;
-import org.escapement.host.printer.StartOptions;
-import org.escapement.protocol.Dictionary;
-import org.escapement.protocol.Shared;
+import org.escapement.host.motion.MotionRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** [board_pins]: connector names for pins, as the corpus configs of LCD boards use them. */
 class BoardPinsModuleTest {
   @TempDir Path tmp;
-  final ByteArrayOutputStream replies = new ByteArrayOutputStream();
 
   /** The config commands sent, or the one error line when the host refused the config. */
   List<String> sent(String config) throws Exception {
-    Path cfg = tmp.resolve("printer.cfg");
-    Files.writeString(cfg, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
-        + "max_velocity: 300\nmax_accel: 3000\n\n" + config);
-    Path gcode = tmp.resolve("in.gcode");
-    Files.writeString(gcode, "");
-    StartOptions options = new StartOptions(cfg, gcode, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test", tmp);
-    int code = new HostSession(options, StandardModules.registry(), "test",
-        new PrintStream(replies, true, StandardCharsets.UTF_8), InputStream.nullInputStream())
-        .run();
-    if (code != 0) {
-      return List.of(replies.toString(StandardCharsets.UTF_8).strip());
-    }
-    return WireCapture.decode(Dictionary.load(Shared.wire("atmega2560.dict")),
-        tmp.resolve("out.serial"));
+    return MotionRun.run(tmp, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
+        + "max_velocity: 300\nmax_accel: 3000\n\n" + config, "").sentOrReplies();
   }
 
   @Test

@@ -2,45 +2,22 @@ package org.escapement.host.modules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.escapement.host.mcu.WireCapture;
-import org.escapement.host.printer.HostSession;
-import org.escapement.host.printer.StartOptions;
-import org.escapement.protocol.Dictionary;
-import org.escapement.protocol.Shared;
+import org.escapement.host.motion.MotionRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Filament sensors: the button queries they set up and their commands. */
 class FilamentSensorModuleTest {
   @TempDir Path tmp;
-  final ByteArrayOutputStream replies = new ByteArrayOutputStream();
+  private MotionRun last;
 
   /** The decoded commands, or the error the run printed. */
   List<String> sent(String config, String gcode) throws Exception {
-    Path cfg = tmp.resolve("printer.cfg");
-    Files.writeString(cfg, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
-        + "max_velocity: 300\nmax_accel: 3000\n\n[respond]\n\n" + config);
-    Path in = tmp.resolve("in.gcode");
-    Files.writeString(in, gcode);
-    StartOptions options = new StartOptions(cfg, in, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test", tmp);
-    replies.reset();
-    int code = new HostSession(options, StandardModules.registry(), "test",
-        new PrintStream(replies, true, StandardCharsets.UTF_8), InputStream.nullInputStream())
-        .run();
-    if (code != 0) {
-      return List.of(replies.toString(StandardCharsets.UTF_8).strip());
-    }
-    return WireCapture.decode(Dictionary.load(Shared.wire("atmega2560.dict")),
-        tmp.resolve("out.serial"));
+    last = MotionRun.run(tmp, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
+        + "max_velocity: 300\nmax_accel: 3000\n\n[respond]\n\n" + config, gcode);
+    return last.sentOrReplies();
   }
 
   static final String EXTRUDER = """
@@ -79,7 +56,7 @@ class FilamentSensorModuleTest {
         "buttons_add oid=" + oid + " pos=1 pin=PD5 pull_up=0");
     assertThat(sent).anyMatch(l -> l.matches("buttons_query oid=" + oid
         + " clock=\\d+ rest_ticks=32000 retransmit_count=50 invert=1"));
-    assertThat(replies.toString(StandardCharsets.UTF_8)).contains(
+    assertThat(String.join("\n", last.replies)).contains(
         "// Filament Sensor runout: filament not detected",
         "{'filament_detected': False, 'enabled': True} False");
   }

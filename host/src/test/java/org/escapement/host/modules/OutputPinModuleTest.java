@@ -2,18 +2,10 @@ package org.escapement.host.modules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.escapement.host.mcu.WireCapture;
-import org.escapement.host.printer.HostSession;
-import org.escapement.host.printer.StartOptions;
-import org.escapement.protocol.Dictionary;
+import org.escapement.host.motion.MotionRun;
 import org.escapement.protocol.Shared;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,26 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** [output_pin], [pwm_cycle_time] and [pwm_tool]: what batch mode sends for SET_PIN. */
 class OutputPinModuleTest {
   @TempDir Path tmp;
-  final ByteArrayOutputStream replies = new ByteArrayOutputStream();
+  private MotionRun last;
 
   /** The decoded commands, or the error the run printed. */
   List<String> sent(String config, String gcode) throws Exception {
-    Path cfg = tmp.resolve("printer.cfg");
-    Files.writeString(cfg, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
-        + "max_velocity: 300\nmax_accel: 3000\n\n" + config);
-    Path in = tmp.resolve("in.gcode");
-    Files.writeString(in, gcode);
-    StartOptions options = new StartOptions(cfg, in, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test", tmp);
-    replies.reset();
-    int code = new HostSession(options, StandardModules.registry(), "test",
-        new PrintStream(replies, true, StandardCharsets.UTF_8), InputStream.nullInputStream())
-        .run();
-    if (code != 0) {
-      return List.of(replies.toString(StandardCharsets.UTF_8).strip());
-    }
-    return WireCapture.decode(Dictionary.load(Shared.wire("atmega2560.dict")),
-        tmp.resolve("out.serial"));
+    last = MotionRun.run(tmp, "[mcu]\nserial: /dev/ttyACM0\n\n[printer]\nkinematics: none\n"
+        + "max_velocity: 300\nmax_accel: 3000\n\n" + config, gcode);
+    return last.sentOrReplies();
   }
 
   /** The commands for one oid after the config (its set-up and its changes). */
@@ -141,7 +120,7 @@ class OutputPinModuleTest {
     sent("[output_pin p]\npin: PH5\npwm: True\nscale: 2\nvalue: 1\n\n[respond]\n\n"
         + "[gcode_macro SHOW]\ngcode:\n  RESPOND MSG=\"{params.AT} {printer['output_pin p'].value}\"\n",
         "SHOW AT=before\nSET_PIN PIN=p VALUE=1.5\nSHOW AT=queued\n");
-    assertThat(replies.toString(StandardCharsets.UTF_8)).contains("before 0.5", "queued 0.5");
+    assertThat(String.join("\n", last.replies)).contains("before 0.5", "queued 0.5");
   }
 
   @Test

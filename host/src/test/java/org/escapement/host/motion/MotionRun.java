@@ -80,6 +80,14 @@ public final class MotionRun {
         .filter(l -> !l.equals("// Klipper state: Ready")).toList(), sent, session.printer());
   }
 
+  /**
+   * The decoded commands sent, or, when the run failed (a config error, say), its replies as
+   * one text: what a test of a module's MCU commands and of its errors looks at.
+   */
+  public List<String> sentOrReplies() {
+    return exitCode == 0 ? sent : List.of(String.join("\n", replies).strip());
+  }
+
   /** The first error line without its "!! ", or null. */
   public String error() {
     return replies.stream().filter(l -> l.startsWith("!! ")).findFirst()

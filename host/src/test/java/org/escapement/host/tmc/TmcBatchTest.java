@@ -2,19 +2,9 @@ package org.escapement.host.tmc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.escapement.host.mcu.WireCapture;
-import org.escapement.host.modules.StandardModules;
-import org.escapement.host.printer.HostSession;
-import org.escapement.host.printer.StartOptions;
-import org.escapement.protocol.Dictionary;
+import org.escapement.host.motion.MotionRun;
 import org.escapement.protocol.Shared;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Trinamic driver sections through batch mode: what goes to the MCU, and what users see. */
 class TmcBatchTest {
   @TempDir Path tmp;
-  final ByteArrayOutputStream replies = new ByteArrayOutputStream();
+  private final StringBuilder replies = new StringBuilder();
 
   static final String PRINTER = """
       [mcu]
@@ -67,24 +57,14 @@ class TmcBatchTest {
 
   /** The decoded commands sent, or the error lines when the host refused the config. */
   List<String> run(String config, String gcode) throws Exception {
-    Path cfg = tmp.resolve("printer.cfg");
-    Files.writeString(cfg, PRINTER + config);
-    Path in = tmp.resolve("in.gcode");
-    Files.writeString(in, gcode);
-    StartOptions options = new StartOptions(cfg, in, tmp.resolve("out.serial"),
-        Map.of("mcu", Shared.wire("atmega2560.dict")), 1.0, null, "test", tmp);
-    int code = new HostSession(options, StandardModules.registry(), "test",
-        new PrintStream(replies, true, StandardCharsets.UTF_8), InputStream.nullInputStream())
-        .run();
-    if (code != 0) {
-      return List.of(replies.toString(StandardCharsets.UTF_8).strip());
-    }
-    return WireCapture.decode(Dictionary.load(Shared.wire("atmega2560.dict")),
-        tmp.resolve("out.serial"));
+    MotionRun run = MotionRun.run(tmp, PRINTER + config, gcode);
+    run.replies.forEach(l -> replies.append(l).append('\n'));
+    return run.sentOrReplies();
   }
 
+  /** Everything the runs so far replied, one line each. */
   String output() {
-    return replies.toString(StandardCharsets.UTF_8);
+    return replies.toString();
   }
 
   @Test
