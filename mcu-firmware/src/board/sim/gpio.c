@@ -4,9 +4,16 @@
 // analog0..analogM are ADC inputs. Outputs tell the physical model when they change;
 // inputs and ADC channels read their value from it. Trace format: docs/sim-mcu.md.
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "board.h"
 #include "command.h"
 #include "sched.h"
@@ -33,26 +40,117 @@ static struct sim_pin pins[GPIO_COUNT];
  * Trace
  ****************************************************************/
 
-static FILE *trace_file;
+// The timing loop must never wait on the disk: a write() held up by a busy machine's
+// dirty pages can stall it for tens of milliseconds, which a real MCU never sees. So pin
+// changes go into a ring in memory and a writer thread of ordinary priority drains it.
+#define TRACE_RING_SIZE (16u << 20)
+static char *trace_ring;
+static _Atomic size_t trace_head, trace_tail;   // bytes ever put, bytes ever written
+static int trace_fd = -1;
+static unsigned long trace_waits;              // times the ring was full (the disk lagged)
+
+static void
+trace_drain(void)
+{
+    size_t tail = atomic_load_explicit(&trace_tail, memory_order_relaxed);
+    size_t head = atomic_load_explicit(&trace_head, memory_order_acquire);
+    while (tail != head) {
+        size_t off = tail % TRACE_RING_SIZE, n = head - tail;
+        if (n > TRACE_RING_SIZE - off)
+            n = TRACE_RING_SIZE - off;
+        ssize_t w = write(trace_fd, trace_ring + off, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            perror("escapement-sim: trace");
+            exit(2);
+        }
+        tail += w;
+        atomic_store_explicit(&trace_tail, tail, memory_order_release);
+    }
+}
+
+static void *
+trace_writer(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        trace_drain();
+        struct timespec pause = { 0, 5000000 };
+        nanosleep(&pause, NULL);
+    }
+    return NULL;
+}
+
+static void
+trace_put(const char *data, size_t n)
+{
+    size_t head = atomic_load_explicit(&trace_head, memory_order_relaxed);
+    while (head + n - atomic_load_explicit(&trace_tail, memory_order_acquire)
+           > TRACE_RING_SIZE) {
+        // Seconds of changes are waiting: the disk is far behind. Wait rather than lose any.
+        trace_waits++;
+        struct timespec pause = { 0, 100000 };
+        nanosleep(&pause, NULL);
+    }
+    size_t off = head % TRACE_RING_SIZE, first = TRACE_RING_SIZE - off;
+    if (first > n)
+        first = n;
+    memcpy(trace_ring + off, data, first);
+    memcpy(trace_ring, data + first, n - first);
+    atomic_store_explicit(&trace_head, head + n, memory_order_release);
+}
 
 void
 trace_open(const char *path)
 {
-    trace_file = fopen(path, "w");
-    if (!trace_file) {
+    trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    trace_ring = malloc(TRACE_RING_SIZE);
+    if (trace_fd < 0 || !trace_ring) {
         perror("escapement-sim: trace");
         exit(2);
     }
-    setvbuf(trace_file, NULL, _IOFBF, 1 << 20);
-    fprintf(trace_file, "# escapement-sim trace 1\n# clock_freq %u\n# speed %g\n",
-            (unsigned)CONFIG_CLOCK_FREQ, sim_speed);
+    // The writer runs at ordinary priority whatever the main thread's (-r: SCHED_FIFO).
+    pthread_attr_t attr;
+    struct sched_param sp = { .sched_priority = 0 };
+    pthread_t writer;
+    pthread_attr_init(&attr);
+    pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+    pthread_attr_setschedpolicy(&attr, SCHED_OTHER);
+    pthread_attr_setschedparam(&attr, &sp);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&writer, &attr, trace_writer, NULL)) {
+        fprintf(stderr, "escapement-sim: trace: cannot start its writer thread\n");
+        exit(2);
+    }
+    pthread_attr_destroy(&attr);
+    char header[128];
+    int n = snprintf(header, sizeof(header),
+                     "# escapement-sim trace 1\n# clock_freq %u\n# speed %g\n",
+                     (unsigned)CONFIG_CLOCK_FREQ, sim_speed);
+    trace_put(header, n);
 }
 
+// Waits until everything traced so far is in the file (the host reads it after a report,
+// and at exit). Only sleeps and atomics: it also runs from the signal handler.
 void
 trace_flush(void)
 {
-    if (trace_file)
-        fflush(trace_file);
+    if (trace_fd < 0)
+        return;
+    size_t head = atomic_load_explicit(&trace_head, memory_order_acquire);
+    while (atomic_load_explicit(&trace_tail, memory_order_acquire) < head) {
+        struct timespec pause = { 0, 200000 };
+        nanosleep(&pause, NULL);
+    }
+}
+
+// How often the trace held the timing loop up (in the state report; 0 unless the disk lagged
+// seconds behind).
+unsigned long
+trace_wait_count(void)
+{
+    return trace_waits;
 }
 
 // fprintf is the slow part of stepping at a few hundred kHz; numbers by hand instead.
@@ -73,7 +171,7 @@ put_u64(char *p, uint64_t v)
 static void
 trace_pin(uint64_t clock, uint16_t pin, const char *what, uint32_t value)
 {
-    if (!trace_file)
+    if (trace_fd < 0)
         return;
     char line[64], *p = put_u64(line, clock);
     *p++ = ' ';
@@ -88,14 +186,17 @@ trace_pin(uint64_t clock, uint16_t pin, const char *what, uint32_t value)
     }
     p = put_u64(p, value);
     *p++ = '\n';
-    fwrite(line, 1, p - line, trace_file);
+    trace_put(line, p - line);
 }
 
 void
 trace_note(uint64_t clock, const char *text)
 {
-    if (trace_file)
-        fprintf(trace_file, "# %llu %s\n", (unsigned long long)clock, text);
+    if (trace_fd < 0)
+        return;
+    char line[256];
+    int n = snprintf(line, sizeof(line), "# %llu %s\n", (unsigned long long)clock, text);
+    trace_put(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 

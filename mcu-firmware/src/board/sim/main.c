@@ -253,6 +253,9 @@ cleanup(void)
     if (control_path)
         unlink(control_path);
     trace_flush();
+    if (trace_wait_count())
+        fprintf(stderr, "escapement-sim: the trace held the clock up %lu times (the disk"
+                " was seconds behind)\n", trace_wait_count());
 }
 
 static void
@@ -291,7 +294,6 @@ wait_for_events(int may_sleep)
             if (ns > 1e8)
                 ns = 1e8;
             timeout.tv_nsec = (long)(ns - spin_ns / 2);
-            trace_flush();
         }
     }
     int n = ppoll(fds, control_fd >= 0 ? 2 : 1, &timeout, NULL);

@@ -25,6 +25,7 @@ int sim_output_level(uint16_t pin);       // -1 when the pin is not an output
 void trace_open(const char *path);
 void trace_note(uint64_t clock, const char *text);
 void trace_flush(void);
+unsigned long trace_wait_count(void);
 
 // ---- Physical model (model.c) ----
 int model_load(const char *path, char *err, size_t errlen);
