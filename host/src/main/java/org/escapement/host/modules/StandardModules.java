@@ -39,6 +39,7 @@ public final class StandardModules {
         .register("probe", org.escapement.host.probe.ProbeModule::new)
         .register("bltouch", org.escapement.host.probe.BltouchModule::create)
         .register("manual_probe", org.escapement.host.probe.ManualProbe::create)
+        .register("delta_calibrate", org.escapement.host.probe.DeltaCalibrateModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)
