@@ -40,6 +40,8 @@ public final class StandardModules {
         .register("bltouch", org.escapement.host.probe.BltouchModule::create)
         .register("manual_probe", org.escapement.host.probe.ManualProbe::create)
         .register("delta_calibrate", org.escapement.host.probe.DeltaCalibrateModule::new)
+        .register("z_tilt", org.escapement.host.probe.ZTiltModule::new)
+        .register("quad_gantry_level", org.escapement.host.probe.QuadGantryLevelModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)
