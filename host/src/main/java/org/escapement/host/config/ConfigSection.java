@@ -158,6 +158,22 @@ public final class ConfigSection {
   }
 
   /** A float that may be absent: returns null then (no default). */
+  /**
+   * A float option read without claiming it: another module's option that this one only looks
+   * at (an unused one is still reported). Null when absent or not a number.
+   */
+  public Double peekFloat(String option) {
+    ConfigFile.Entry e = raw == null ? null : raw.option(option.toLowerCase(Locale.ROOT));
+    if (e == null) {
+      return null;
+    }
+    try {
+      return parseFloat(e.value());
+    } catch (RuntimeException ex) {
+      return null;
+    }
+  }
+
   public Double getFloatOrNull(String option, Bounds bounds) {
     Double v = read(option, null, ConfigSection::parseFloat, false);
     if (v != null) {

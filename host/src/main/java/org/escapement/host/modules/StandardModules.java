@@ -9,6 +9,8 @@ public final class StandardModules {
   public static ModuleRegistry registry() {
     return new ModuleRegistry()
         .onToolhead(ExtruderModule::createAll)
+        // Every printer has the manual probe, as in Klipper; the section has no options.
+        .onToolhead((p, c) -> org.escapement.host.probe.ManualProbe.of(p))
         .register("board_pins", BoardPinsModule::new)
         .register("gcode_macro", GCodeMacroModule::new)
         .register("delayed_gcode", DelayedGcodeModule::new)
@@ -36,6 +38,10 @@ public final class StandardModules {
         .register("endstop_phase", EndstopPhaseModule::create)
         .register("probe", org.escapement.host.probe.ProbeModule::new)
         .register("bltouch", org.escapement.host.probe.BltouchModule::create)
+        .register("manual_probe", org.escapement.host.probe.ManualProbe::create)
+        .register("delta_calibrate", org.escapement.host.probe.DeltaCalibrateModule::new)
+        .register("z_tilt", org.escapement.host.probe.ZTiltModule::new)
+        .register("quad_gantry_level", org.escapement.host.probe.QuadGantryLevelModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)

@@ -64,6 +64,8 @@ public final class ProbeModule implements HomingProbe, StatusProvider {
         "Probe Z-height accuracy at current XY position");
     gcode.register("Z_OFFSET_APPLY_PROBE", this::cmdZOffsetApplyProbe, false,
         "Adjust the probe's z_offset");
+    gcode.register("PROBE_CALIBRATE", this::cmdProbeCalibrate, false,
+        "Calibrate the probe's z_offset");
     // probe:z_virtual_endstop, for a [stepper_z] that homes with the probe
     printer.lookupObject("pins", Pins.class).registerChip("probe",
         new ZVirtualEndstop(offsets[2], device::query));
@@ -72,6 +74,11 @@ public final class ProbeModule implements HomingProbe, StatusProvider {
   /** x, y and z offsets of the probe from the nozzle. */
   public double[] offsets() {
     return offsets.clone();
+  }
+
+  /** The lift speed for this command (LIFT_SPEED, else the section's). */
+  public double liftSpeed(GCodeCommand gcmd) {
+    return params.values(gcmd).liftSpeed();
   }
 
   @Override
@@ -103,6 +110,31 @@ public final class ProbeModule implements HomingProbe, StatusProvider {
         r.bedX(), r.bedY(), r.bedZ()));
     lastProbePosition = new double[] {r.bedX(), r.bedY(), r.bedZ()};
     lastZResult = r.bedZ() + offsets[2]; // kept for macros written for older Klipper
+  }
+
+  private void cmdProbeCalibrate(GCodeCommand c) {
+    ManualProbeHelper.verifyNoManualProbe(printer);
+    ProbeParams.Values p = params.values(c);
+    ProbeResult probed = runSingleProbe(c);
+    // Up and away from the bed, then the nozzle over the point the probe measured.
+    Toolhead toolhead = toolhead();
+    double[] pos = toolhead.position();
+    pos[2] += 5.0;
+    toolhead.manualMove(new Double[] {pos[0], pos[1], pos[2]}, p.liftSpeed());
+    toolhead.manualMove(new Double[] {probed.bedX(), probed.bedY(), pos[2]}, p.probeSpeed());
+    double configuredOffset = offsets[2];
+    new ManualProbeHelper(printer, c, manual -> {
+      if (manual == null) {
+        return;
+      }
+      double zOffset = configuredOffset - manual.bedZ() + probed.bedZ();
+      printer.lookupObject("gcode", GCodeDispatch.class).respondInfo(String.format(Locale.ROOT,
+          "%s: z_offset: %.3f\nThe SAVE_CONFIG command"
+          + " will update the printer config file\nwith the above and restart the printer.",
+          name, zOffset));
+      printer.lookupObject("configfile", ConfigFileStatus.class).set(name, "z_offset",
+          String.format(Locale.ROOT, "%.3f", zOffset));
+    });
   }
 
   private void cmdProbeAccuracy(GCodeCommand c) {

@@ -90,6 +90,11 @@ class DocsCoverageTest {
     Set<String> registered = new TreeSet<>();
     registered.addAll(commandsOf("every-section.cfg"));
     registered.addAll(commandsOf("safe-z-home.cfg"));
+    // TESTZ, ACCEPT and ABORT exist while a manual probe is under way.
+    registered.addAll(commandsOf(resource("multi-z.cfg"),
+        MotionRun.corpusConfig("example-cartesian.cfg"), "G28\nG1 Z5\nMANUAL_PROBE\n"));
+    // [delta_calibrate] needs a delta: Klipper's example delta has one.
+    registered.addAll(commandsOf("", MotionRun.corpusConfig("example-delta.cfg"), ""));
     registered.removeAll(TEST_MACROS);
     assertThat(registered).contains("G1", "M104", "SET_KINEMATIC_POSITION", "MANUAL_STEPPER");
 
@@ -121,7 +126,8 @@ class DocsCoverageTest {
   void theTestConfigsHaveEverySectionKindWithAModule() throws Exception {
     Set<String> inConfigs = new TreeSet<>();
     for (String text : List.of(resource("every-section.cfg"), resource("safe-z-home.cfg"),
-        MotionRun.corpusConfig("example-cartesian.cfg"))) {
+        resource("multi-z.cfg"), MotionRun.corpusConfig("example-cartesian.cfg"),
+        MotionRun.corpusConfig("example-delta.cfg"))) {
       for (String line : lines(text)) {
         if (line.startsWith("[")) {
           inConfigs.add(ModuleRegistry.kindOf(line.substring(1, line.indexOf(']'))));
@@ -135,12 +141,17 @@ class DocsCoverageTest {
   }
 
   private Set<String> commandsOf(String file) throws Exception {
+    return commandsOf(resource(file), MotionRun.corpusConfig("example-cartesian.cfg"), "");
+  }
+
+  /** The commands a printer of {@code base} plus {@code extra} registers after {@code gcode}. */
+  private Set<String> commandsOf(String extra, String base, String gcode) throws Exception {
     Files.createDirectories(tmp.resolve("gcodes"));
     Files.deleteIfExists(tmp.resolve("variables.cfg"));
-    String config = resource(file) + "\n" + MotionRun.corpusConfig("example-cartesian.cfg");
-    MotionRun run = MotionRun.run(tmp, config, "");
-    assertThat(run.error()).as(file).isNull();
-    assertThat(run.exitCode).as(file).isZero();
+    String config = extra + "\n" + base;
+    MotionRun run = MotionRun.run(tmp, config, gcode);
+    assertThat(run.error()).as(config).isNull();
+    assertThat(run.exitCode).as(config).isZero();
     return Set.copyOf(run.printer.lookupObject("gcode", GCodeDispatch.class).commands());
   }
 

@@ -46,6 +46,7 @@ final class DeltaKinematics implements Kinematics {
   private final double maxXy2;
   private final Coord axesMin;
   private final Coord axesMax;
+  private final DeltaCalibration calibration;
   private boolean needHome = true;
   /** XY moves within this squared radius need no checks (set after a checked move). */
   private double limitXy2 = -1;
@@ -104,6 +105,13 @@ final class DeltaKinematics implements Kinematics {
           towers[k][1]));
     }
     homePosition = actuatorToCartesian(absEndstops);
+    double[] endstops = new double[3];
+    double[] stepDists = new double[3];
+    for (int i = 0; i < 3; i++) {
+      endstops[i] = r[i].homingInfo().positionEndstop();
+      stepDists[i] = r[i].steppers().get(0).stepDist();
+    }
+    calibration = new DeltaCalibration(radius, angles, arms, endstops, stepDists);
     double mz = Double.MAX_VALUE;
     for (Rail rail : rails) {
       mz = Math.min(mz, rail.homingInfo().positionEndstop());
@@ -256,6 +264,11 @@ final class DeltaKinematics implements Kinematics {
     s.put("axis_maximum", axesMax);
     s.put("cone_start_z", limitZ);
     return s;
+  }
+
+  /** The geometry, for DELTA_CALIBRATE. */
+  DeltaCalibration calibration() {
+    return calibration;
   }
 
   /** Where the head stands when every carriage is at its endstop. */
