@@ -36,6 +36,7 @@ public final class StandardModules {
         .register("endstop_phase", EndstopPhaseModule::create)
         .register("probe", org.escapement.host.probe.ProbeModule::new)
         .register("bltouch", org.escapement.host.probe.BltouchModule::create)
+        .register("bed_mesh", org.escapement.host.leveling.BedMeshModule::create)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)

@@ -74,6 +74,11 @@ public final class ProbeModule implements HomingProbe, StatusProvider {
     return offsets.clone();
   }
 
+  /** The lift speed a command asks for (LIFT_SPEED), or the config's. */
+  public double liftSpeed(GCodeCommand gcmd) {
+    return params.values(gcmd).liftSpeed();
+  }
+
   @Override
   public HomingProbe.Session startProbeSession(GCodeCommand gcmd) {
     return session.start(gcmd);
