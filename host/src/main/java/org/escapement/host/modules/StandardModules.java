@@ -42,6 +42,7 @@ public final class StandardModules {
         .register("delta_calibrate", org.escapement.host.probe.DeltaCalibrateModule::new)
         .register("z_tilt", org.escapement.host.probe.ZTiltModule::new)
         .register("quad_gantry_level", org.escapement.host.probe.QuadGantryLevelModule::new)
+        .register("bed_mesh", org.escapement.host.leveling.BedMeshModule::create)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)

@@ -235,7 +235,8 @@ public final class HostSession {
       ModuleRegistry.Factory factory = registry.find(kind);
       if (factory != null) {
         Object module = factory.create(p, section);
-        if (!p.hasObject(name)) {
+        // null: a section another module reads ([bed_mesh NAME] profiles), no object.
+        if (module != null && !p.hasObject(name)) {
           p.addObject(name, module);
         }
       } else if (ModuleRegistry.knownToKlipper(kind)) {
