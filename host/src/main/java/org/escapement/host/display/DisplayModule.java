@@ -132,6 +132,8 @@ public final class DisplayModule {
       }
     }
     section.getFloat("encoder_fast_rate", 0.030, Bounds.above(0));
+    // Buttons on a resistor ladder share one analog pin, told apart by their ranges.
+    java.util.Set<String> analogPins = new java.util.HashSet<>();
     for (String option : BUTTONS) {
       String pin = section.get(option, null);
       if (pin == null) {
@@ -140,6 +142,9 @@ public final class DisplayModule {
       if (section.get("analog_range_" + option, null) != null) {
         section.getFloatList("analog_range_" + option, null, ",", 2);
         section.getFloat("analog_pullup_resistor", 4700.0, Bounds.above(0));
+        if (!analogPins.add(pin.strip())) {
+          continue;
+        }
       }
       claim(pins, section, option, pin);
     }

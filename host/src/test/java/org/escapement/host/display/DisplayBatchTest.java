@@ -186,6 +186,19 @@ class DisplayBatchTest {
   }
 
   @Test
+  void buttonsOnOneResistorLadderShareTheirAnalogPin() throws Exception {
+    // The Anet A8's keypad: four buttons on PA1, told apart by voltage.
+    List<String> sent = sent(HD44780 + "up_pin: PK1\nanalog_range_up_pin: 9000, 13000\n"
+        + "down_pin: PK1\nanalog_range_down_pin: 800, 1300\n"
+        + "click_pin: PK1\nanalog_range_click_pin: 2000, 2500\n", "");
+    assertThat(sent).anyMatch(l -> l.startsWith("config_hd44780"));
+    replies.reset();
+    assertThat(sent(HD44780 + "up_pin: PK1\ndown_pin: PK1\n", "")).singleElement()
+        .asString().endsWith("Option 'down_pin' in section 'display': pin PK1 used multiple"
+            + " times in config");
+  }
+
+  @Test
   void configMistakesAreReportedInKlippersWords() throws Exception {
     assertThat(sent(HD44780 + "display_group: nope\n", "")).singleElement().asString()
         .endsWith("Unknown display_data group 'nope'");
