@@ -19,7 +19,7 @@ public record McuPin(Mcu mcu, String name, boolean invert, int pullup, String wh
    * Checks the MCU has this pin (after identify, when its dictionary is known), so a typo
    * names the option rather than failing deep in the config phase.
    */
-  void checkExists() {
+  public void checkExists() {
     String resolved = aliases.apply(name);
     Enumeration pins = mcu.dictionary() == null ? null
         : mcu.dictionary().enumeration("pin").orElse(null);

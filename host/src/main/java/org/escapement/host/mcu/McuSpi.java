@@ -96,13 +96,26 @@ public final class McuSpi {
     return mcu;
   }
 
+  /**
+   * The device's command queue (once the config is built): a pin that must switch in step
+   * with the bytes sent (a display's data/command line) sends on it too.
+   */
+  public CommandQueue queue() {
+    return queue;
+  }
+
   public int oid() {
     return oid;
   }
 
   /** Sends bytes, not before {@code minClock}; no answer. */
   public void send(byte[] data, long minClock) {
-    sendCmd.sendTimed(minClock, 0, (long) oid, data);
+    send(data, minClock, 0);
+  }
+
+  /** Sends bytes, not before {@code minClock} and needed by {@code reqClock}; no answer. */
+  public void send(byte[] data, long minClock, long reqClock) {
+    sendCmd.sendTimed(minClock, reqClock, (long) oid, data);
   }
 
   /** Sends bytes and returns the bytes clocked in meanwhile (in a fiber). */

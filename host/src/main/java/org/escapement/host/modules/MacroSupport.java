@@ -35,6 +35,11 @@ public final class MacroSupport {
     return m;
   }
 
+  /** The engine every template of this printer compiles with. */
+  public TemplateEngine engine() {
+    return engine;
+  }
+
   /** Reads and compiles a template option; a syntax error is a config error. */
   public TemplateEngine.Template load(ConfigSection section, String option, String fallback) {
     String source = fallback == null ? section.get(option) : section.get(option, fallback);

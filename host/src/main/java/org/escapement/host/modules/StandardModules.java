@@ -29,6 +29,14 @@ public final class StandardModules {
         .register("idle_timeout", IdleTimeoutModule::new)
         .register("respond", RespondModule::new)
         .register("display_status", DisplayStatusModule::new)
+        .register("display", org.escapement.host.display.DisplayModule::new)
+        // Read all at once, by the first display or the first of these sections.
+        .register("display_template", (p, s) ->
+            org.escapement.host.display.DisplayTemplates.of(p, s.config()))
+        .register("display_data", (p, s) ->
+            org.escapement.host.display.DisplayTemplates.of(p, s.config()))
+        .register("display_glyph", (p, s) ->
+            org.escapement.host.display.DisplayTemplates.of(p, s.config()))
         // Made on demand by the first stepper too; a [force_move] before any stepper makes it here.
         .register("force_move", (p, s) -> org.escapement.host.motion.ForceMove.of(p))
         .register("manual_stepper", org.escapement.host.motion.ManualStepperModule::new)

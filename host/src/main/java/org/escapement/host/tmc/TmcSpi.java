@@ -172,7 +172,7 @@ public final class TmcSpi implements TmcTransport {
    * An SPI device from its section: {@code cs_pin}, {@code spi_speed}, and either
    * {@code spi_bus} or the three {@code spi_software_*_pin}s.
    */
-  static McuSpi spiFromConfig(Printer printer, ConfigSection section, int mode,
+  public static McuSpi spiFromConfig(Printer printer, ConfigSection section, int mode,
       int defaultSpeed, String shareType) {
     Pins pins = printer.lookupObject("pins", Pins.class);
     Pins.Pin cs = claim(pins, section, "cs_pin", shareType);

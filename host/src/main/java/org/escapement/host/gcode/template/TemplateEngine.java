@@ -108,6 +108,15 @@ public final class TemplateEngine {
     register("action_call_remote_method", "callRemoteMethod", String.class, Object[].class);
   }
 
+  /**
+   * Adds a function every template of this engine may call (a static method; named
+   * arguments arrive as {@link com.hubspot.jinjava.el.ext.NamedParameter}s).
+   */
+  public void registerFunction(String name, Class<?> owner, String method, Class<?>... types) {
+    jinjava.getGlobalContext().registerFunction(
+        new ELFunctionDefinition("", name, owner, method, types));
+  }
+
   private void register(String name, String method, Class<?>... types) {
     jinjava.getGlobalContext().registerFunction(
         new ELFunctionDefinition("", name, TemplateEngine.class, method, types));

@@ -168,4 +168,15 @@ class TemplateEngineTest {
     assertThat(PyFormat.format("%06.2f|%-4d|%x|%s", List.of(3.14159, 7L, 255L, List.of(1L))))
         .isEqualTo("003.14|7   |ff|[1]");
   }
+
+  @Test
+  void strFormatAlignsAndFormatsPercentagesAsPython() {
+    // The display's status screen: progress and speed factor as percentages.
+    assertThat(render("{ \"{:>4.0%}\".format(0.5) }")).isEqualTo(" 50%");
+    assertThat(render("{ \"{:^10.0%}\".format(0.25) }")).isEqualTo("   25%    ");
+    assertThat(render("{ \"{:^4.0%}\".format(1.0) }")).isEqualTo("100%");
+    assertThat(render("{ \"[{:<6}]\".format('ab') }")).isEqualTo("[ab    ]");
+    assertThat(render("{ \"[{:*^7.2f}]\".format(1.5) }")).isEqualTo("[*1.50**]");
+    assertThat(render("{ \"{:05d}\".format(-42) }")).isEqualTo("-0042");
+  }
 }
