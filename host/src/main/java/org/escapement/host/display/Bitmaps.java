@@ -4,15 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** The 8x14 VGA character font (public domain) and pixel-order conversions. */
+/** The 8x14 character font (public domain; see scripts/make-display-font) and pixel-order
+ * conversions. */
 final class Bitmaps {
   /** 256 characters of 16 rows (one byte each, MSB left; rows 0 and 15 blank). */
-  static final byte[][] VGA_FONT = loadFont();
+  static final byte[][] FONT = loadFont();
 
   private Bitmaps() {}
 
   private static byte[][] loadFont() {
-    try (InputStream in = Bitmaps.class.getResourceAsStream("vga-font-8x14.bin")) {
+    try (InputStream in = Bitmaps.class.getResourceAsStream("font-8x14.bin")) {
       byte[] all = in.readAllBytes();
       byte[][] font = new byte[256][];
       for (int c = 0; c < 256; c++) {

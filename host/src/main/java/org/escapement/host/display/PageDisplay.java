@@ -16,7 +16,7 @@ import org.escapement.host.tmc.TmcSpi;
 /**
  * 128x64 monochrome displays addressed in eight pages of one byte per column (bit 0 the top
  * pixel): {@code uc1701} (and the st7567, which speaks the same commands), {@code ssd1306}
- * and {@code sh1106} (132 columns). All text is drawn with the 8x14 VGA font, in graphics.
+ * and {@code sh1106} (132 columns). All text is drawn with the 8x14 font, in graphics.
  * They sit on an SPI bus with a data/command line ({@code a0_pin}, or {@code dc_pin} for the
  * ssd1306/sh1106) switched on the same command queue, and maybe a reset line.
  */
@@ -157,7 +157,7 @@ final class PageDisplay implements LcdChip {
     int n = Math.max(0, Math.min(data.length, 16 - x));
     int px = x * 8 + xOffset;
     for (int i = 0; i < n; i++) {
-      byte[][] cell = Bitmaps.rowsToColumns(Bitmaps.VGA_FONT[data[i] & 0xff]);
+      byte[][] cell = Bitmaps.rowsToColumns(Bitmaps.FONT[data[i] & 0xff]);
       System.arraycopy(cell[0], 0, pages[y * 2], px, 8);
       System.arraycopy(cell[1], 0, pages[y * 2 + 1], px, 8);
       px += 8;

@@ -186,7 +186,7 @@ final class St7920 implements LcdChip {
       return 1;
     }
     if (name.equals("degrees")) {
-      writeGraphics(x, y, Bitmaps.VGA_FONT[0xf8]);
+      writeGraphics(x, y, Bitmaps.FONT[0xf8]);
       return 1;
     }
     return 0;
