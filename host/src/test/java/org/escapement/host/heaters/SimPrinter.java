@@ -278,12 +278,23 @@ final class SimPrinter implements AutoCloseable {
    * 64-bit clock near {@code near}.
    */
   long mcuShutdownClock(long near) throws Exception {
-    String dump = onReactor(() -> mcu().dumpDebug());
-    Matcher m = Pattern.compile("shutdown clock=(\\d+)").matcher(dump);
+    // A shutdown the host decided (verify_heater) reaches the MCU as emergency_stop, and the
+    // MCU's answer may still be on its way when the host already reports the shutdown.
+    Pattern shutdown = Pattern.compile("shutdown clock=(\\d+)");
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    String dump;
     long clock32 = -1;
-    while (m.find()) {
-      clock32 = Long.parseLong(m.group(1));
-      break;
+    while (true) {
+      dump = onReactor(() -> mcu().dumpDebug());
+      Matcher m = shutdown.matcher(dump);
+      if (m.find()) {
+        clock32 = Long.parseLong(m.group(1));
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+      Thread.sleep(50);
     }
     if (clock32 < 0) {
       throw new AssertionError("no shutdown message from the MCU:\n" + dump);
