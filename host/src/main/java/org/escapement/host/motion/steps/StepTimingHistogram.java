@@ -23,7 +23,7 @@ public final class StepTimingHistogram {
   private final AtomicLongArray bins = new AtomicLongArray(EARLY_BINS + 2);
   private final AtomicLongArray exact = new AtomicLongArray(1);
 
-  private StepTimingHistogram() {}
+  StepTimingHistogram() {}
 
   private static StepTimingHistogram create(String path) {
     if (path == null || path.isEmpty()) {
@@ -56,7 +56,9 @@ public final class StepTimingHistogram {
       exact.incrementAndGet(0);
     }
     double us = early / ticksPerUs;
-    bins.incrementAndGet(us > EARLY_BINS ? EARLY_BINS : (int) us);
+    // Exactly 25 us early is inside the bound: it goes in the last 1 us bin.
+    bins.incrementAndGet(us > EARLY_BINS + 1e-9 ? EARLY_BINS
+        : Math.min((int) us, EARLY_BINS - 1));
   }
 
   /**
