@@ -30,7 +30,7 @@ public final class AdcTemperatureSensor implements TemperatureSensor {
     this.converter = converter;
     this.adc = PinSetup.adc(printer, section, "sensor_pin");
     adc.setCallback(this::reading);
-    Heaters.of(printer).noteAdcSensor(this);
+    Heaters.of(printer).noteAdcSensor(this::outOfRangeReport);
   }
 
   private void reading(double readTime, double value) {

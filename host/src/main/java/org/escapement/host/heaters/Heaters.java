@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.escapement.host.config.Bounds;
@@ -42,7 +43,7 @@ public final class Heaters implements StatusProvider {
   private final List<String> availableHeaters = new ArrayList<>();
   private final List<String> availableSensors = new ArrayList<>();
   private final List<String> availableMonitors = new ArrayList<>();
-  private final List<AdcTemperatureSensor> adcSensors = new ArrayList<>();
+  private final List<Supplier<String>> adcSensors = new ArrayList<>();
   private Heater activeExtruder;
   private boolean started;
 
@@ -94,6 +95,7 @@ public final class Heaters implements StatusProvider {
         s -> new AdcTemperatureSensor(printer, s, new LinearResistance(s, table))));
     addSensorFactory("temperature_combined", s -> new CombinedSensor(printer, s));
     addSensorFactory("temperature_host", s -> new HostSensor(printer, s));
+    addSensorFactory("temperature_mcu", s -> new McuTemperatureSensor(printer, s));
   }
 
   /** A thermistor on {@code sensor_pin} with the section's pull-up and inline resistors. */
@@ -105,8 +107,9 @@ public final class Heaters implements StatusProvider {
         points.thermistor(pullup, inline, section.name()));
   }
 
-  void noteAdcSensor(AdcTemperatureSensor sensor) {
-    adcSensors.add(sensor);
+  /** An MCU-checked sensor: after "ADC out of range", its report (null: not this one). */
+  void noteAdcSensor(Supplier<String> outOfRangeReport) {
+    adcSensors.add(outOfRangeReport);
   }
 
   /** A sensor_type by name (custom sections register theirs). */
@@ -346,8 +349,8 @@ public final class Heaters implements StatusProvider {
 
   /** After "ADC out of range": say which sensor read what. */
   private void explainAdcShutdown() {
-    for (AdcTemperatureSensor s : adcSensors) {
-      String report = s.outOfRangeReport();
+    for (Supplier<String> s : adcSensors) {
+      String report = s.get();
       if (report != null) {
         Heater.logInfo(report);
         gcode.respondInfo(report);

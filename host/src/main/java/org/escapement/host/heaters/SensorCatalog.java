@@ -185,6 +185,5 @@ final class SensorCatalog {
    */
   static final java.util.Set<String> NOT_YET = java.util.Set.of(
       "MAX6675", "MAX31855", "MAX31856", "MAX31865", "BME280", "DS18B20", "HTU21D", "SI7013",
-      "SI7020", "SI7021", "SHT21", "SHT3X", "AHT10", "AHT1X", "AHT2X", "AHT3X", "LM75",
-      "temperature_mcu");
+      "SI7020", "SI7021", "SHT21", "SHT3X", "AHT10", "AHT1X", "AHT2X", "AHT3X", "LM75");
 }

@@ -54,6 +54,12 @@ public final class MotionRun {
   }
 
   public static MotionRun run(Path dir, String config, String gcode) throws Exception {
+    return run(dir, config, gcode, "atmega2560.dict");
+  }
+
+  /** As {@link #run(Path, String, String)}, with the main MCU's dictionary from the corpus. */
+  public static MotionRun run(Path dir, String config, String gcode, String dictionary)
+      throws Exception {
     Path cfg = dir.resolve("printer.cfg");
     Files.writeString(cfg, config);
     Path input = dir.resolve("in.gcode");
@@ -61,7 +67,7 @@ public final class MotionRun {
     Path out = dir.resolve("out.serial");
     Files.deleteIfExists(out);
     ByteArrayOutputStream replies = new ByteArrayOutputStream();
-    Path dict = Shared.wire("atmega2560.dict");
+    Path dict = Shared.wire(dictionary);
     var options = new org.escapement.host.printer.StartOptions(cfg, input, out,
         Map.of("mcu", dict), 1.0, null, "test", dir);
     Level saved = Logger.getLogger("").getLevel();
