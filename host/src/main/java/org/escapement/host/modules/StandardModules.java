@@ -52,6 +52,7 @@ public final class StandardModules {
         .register("quad_gantry_level", org.escapement.host.probe.QuadGantryLevelModule::new)
         .register("bed_mesh", org.escapement.host.leveling.BedMeshModule::create)
         .register("bed_screws", org.escapement.host.leveling.BedScrewsModule::new)
+        .register("bed_tilt", org.escapement.host.leveling.BedTiltModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)
