@@ -51,6 +51,8 @@ public final class StandardModules {
         .register("z_tilt", org.escapement.host.probe.ZTiltModule::new)
         .register("quad_gantry_level", org.escapement.host.probe.QuadGantryLevelModule::new)
         .register("bed_mesh", org.escapement.host.leveling.BedMeshModule::create)
+        .register("bed_screws", org.escapement.host.leveling.BedScrewsModule::new)
+        .register("bed_tilt", org.escapement.host.leveling.BedTiltModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
         .register("verify_heater", org.escapement.host.heaters.VerifyHeaterModule::new)
