@@ -52,6 +52,8 @@ public final class StandardModules {
         .register("quad_gantry_level", org.escapement.host.probe.QuadGantryLevelModule::new)
         .register("bed_mesh", org.escapement.host.leveling.BedMeshModule::create)
         .register("bed_screws", org.escapement.host.leveling.BedScrewsModule::new)
+        .register("screws_tilt_adjust",
+            org.escapement.host.leveling.ScrewsTiltAdjustModule::new)
         .register("bed_tilt", org.escapement.host.leveling.BedTiltModule::new)
         .register("heater_bed", org.escapement.host.heaters.HeaterBedModule::new)
         .register("heater_generic", org.escapement.host.heaters.HeaterGenericModule::new)
