@@ -121,8 +121,8 @@ class HostSessionTest {
         .startsWith("!! Option 'gcod' is not valid in section 'gcode_macro x'");
 
     replies.reset();
-    assertThat(run(MCU + "[screws_tilt_adjust]\nscrew1: 10,10\n", "")).isEqualTo(1);
-    assertThat(replies()).containsExactly("!! Section 'screws_tilt_adjust' is not supported yet");
+    assertThat(run(MCU + "[palette2]\nserial: /dev/null\n", "")).isEqualTo(1);
+    assertThat(replies()).containsExactly("!! Section 'palette2' is not supported yet");
 
     replies.reset();
     assertThat(run(MCU + "[gcode_macro X]\ngcode:\n  {% if %}\n", "")).isEqualTo(1);
