@@ -1,5 +1,6 @@
 package org.escapement.host.mcu;
 
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import org.escapement.protocol.Enumeration;
@@ -115,6 +116,12 @@ public final class McuSpi {
 
   /** Sends bytes, not before {@code minClock} and needed by {@code reqClock}; no answer. */
   public void send(byte[] data, long minClock, long reqClock) {
+    if (sendCmd == null) {
+      // Before the config is built: sent with the MCU's initial states, as Klipper does.
+      mcu.addConfigCmd("spi_send oid=" + oid + " data=" + HexFormat.of().formatHex(data), true,
+          false);
+      return;
+    }
     sendCmd.sendTimed(minClock, reqClock, (long) oid, data);
   }
 

@@ -71,6 +71,10 @@ public final class StandardModules {
         .register("tmc2208", org.escapement.host.tmc.Tmc2208Module::new)
         .register("tmc2209", org.escapement.host.tmc.Tmc2209Module::new)
         .register("tmc2130", org.escapement.host.tmc.Tmc2130Module::new)
-        .register("tmc5160", org.escapement.host.tmc.Tmc5160Module::new);
+        .register("tmc5160", org.escapement.host.tmc.Tmc5160Module::new)
+        .register("ad5206", Ad5206Module::new)
+        .register("dac084S085", Dac084S085Module::new)
+        .register("mcp4451", Mcp4451Module::new)
+        .register("mcp4018", Mcp4018Module::new);
   }
 }

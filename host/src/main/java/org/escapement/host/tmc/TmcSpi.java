@@ -174,8 +174,14 @@ public final class TmcSpi implements TmcTransport {
    */
   public static McuSpi spiFromConfig(Printer printer, ConfigSection section, int mode,
       int defaultSpeed, String shareType) {
+    return spiFromConfig(printer, section, mode, defaultSpeed, shareType, "cs_pin");
+  }
+
+  /** As above, the chip select read from {@code pinOption} (digipots call it enable_pin). */
+  public static McuSpi spiFromConfig(Printer printer, ConfigSection section, int mode,
+      int defaultSpeed, String shareType, String pinOption) {
     Pins pins = printer.lookupObject("pins", Pins.class);
-    Pins.Pin cs = claim(pins, section, "cs_pin", shareType);
+    Pins.Pin cs = claim(pins, section, pinOption, shareType);
     String csPin = cs.pin().equals("None") ? null : cs.pin();
     if (csPin == null) {
       pins.release(cs);
