@@ -3,8 +3,6 @@ package org.escapement.host.mcu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.escapement.protocol.Enumeration;
 
 /**
  * A device on an I2C bus of an MCU: its object ({@code config_i2c}), the bus and address
@@ -54,7 +52,7 @@ public final class McuI2c {
   private void buildConfig(int speed) {
     queue = mcu.newCommandQueue();
     if (swBusTicksFormat == null) {
-      resolvedBus = resolveBus();
+      resolvedBus = BusNames.resolve(mcu, "i2c", bus);
       busConfig = String.format(Locale.ROOT, busConfig, resolvedBus);
     } else if (mcu.tryLookupCommand("i2c_set_sw_bus oid=%c scl_pin=%u sda_pin=%u"
         + " pulse_ticks=%u address=%u") != null) {
@@ -69,24 +67,6 @@ public final class McuI2c {
       writeCmd = mcu.lookupCommand("i2c_transfer oid=%c write=%*s read_len=%u", queue);
       transfer = true;
     }
-  }
-
-  private String resolveBus() {
-    Map<String, Enumeration> enums = mcu.dictionary().enumerations();
-    Enumeration e = enums.containsKey("i2c_bus") ? enums.get("i2c_bus") : enums.get("bus");
-    if (e == null) {
-      return bus == null ? "0" : bus;
-    }
-    String name = bus;
-    if (name == null) {
-      name = e.symbols().entrySet().stream().filter(s -> s.getValue() == 0)
-          .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new McuException(
-              "Must specify i2c_bus on mcu '" + mcu.name() + "'"));
-    }
-    if (!e.symbols().containsKey(name)) {
-      throw new McuException("Unknown i2c_bus '" + name + "'");
-    }
-    return name;
   }
 
   /** The hardware bus in use once the configuration is built (null for a software bus). */

@@ -2,8 +2,6 @@ package org.escapement.host.mcu;
 
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
-import org.escapement.protocol.Enumeration;
 
 /**
  * A device on an SPI bus of an MCU: its chip select ({@code config_spi}), the bus settings
@@ -57,7 +55,7 @@ public final class McuSpi {
   private void buildConfig(int speed) {
     queue = mcu.newCommandQueue();
     if (swBusTicksFormat == null) {
-      resolvedBus = resolveBus();
+      resolvedBus = BusNames.resolve(mcu, "spi", bus);
       busConfig = String.format(Locale.ROOT, busConfig, resolvedBus);
     } else if (mcu.tryLookupCommand("spi_set_sw_bus oid=%c miso_pin=%u mosi_pin=%u sclk_pin=%u"
         + " mode=%u pulse_ticks=%u") != null) {
@@ -67,25 +65,6 @@ public final class McuSpi {
     sendCmd = mcu.lookupCommand("spi_send oid=%c data=%*s", queue);
     transferQuery = mcu.lookupQuery("spi_transfer oid=%c data=%*s",
         "spi_transfer_response oid=%c response=%*s", (long) oid);
-  }
-
-  /** The bus by name (the MCU's bus 0 by default), its pins kept from other uses. */
-  private String resolveBus() {
-    Map<String, Enumeration> enums = mcu.dictionary().enumerations();
-    Enumeration e = enums.containsKey("spi_bus") ? enums.get("spi_bus") : enums.get("bus");
-    if (e == null) {
-      return bus == null ? "0" : bus;
-    }
-    String name = bus;
-    if (name == null) {
-      name = e.symbols().entrySet().stream().filter(s -> s.getValue() == 0)
-          .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new McuException(
-              "Must specify spi_bus on mcu '" + mcu.name() + "'"));
-    }
-    if (!e.symbols().containsKey(name)) {
-      throw new McuException("Unknown spi_bus '" + name + "'");
-    }
-    return name;
   }
 
   /** The hardware bus in use once the configuration is built (null for a software bus). */
