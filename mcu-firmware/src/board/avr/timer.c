@@ -32,12 +32,27 @@ timer_read_time(void)
     return ((uint32_t)high << 16) | low;
 }
 
+// Sets the compare for `when` (or a few ticks before it) and returns the value set.
+// simavr arms a compare at 0..7 only when the counter's overflow is processed that many
+// cycles after the wrap, and a multi-cycle instruction or a sleep can overshoot it: the
+// match is then lost and the interrupt comes a whole wrap (4 ms) late. Such a compare is
+// set just before the wrap instead; the interrupt waits out the few ticks. The clock
+// extension timer alone falls on 0x0000 every 4 ms.
+static uint16_t
+compare_at(uint16_t when)
+{
+    if (when < 8)
+        when = 0xfff8;
+    OCR1A = when;
+    TIFR1 = _BV(OCF1A);
+    return when;
+}
+
 void
 timer_kick(void)
 {
     irqstatus_t flag = irq_save();
-    OCR1A = TCNT1 + 50;
-    TIFR1 = _BV(OCF1A);
+    compare_at(TCNT1 + 50);
     irq_restore(flag);
 }
 
@@ -88,7 +103,10 @@ ISR(TIMER1_COMPA_vect)
     // a nested dispatch would run timers under the feet of the one in progress.
     TIMSK1 = 0;
     uint16_t next = sched_next_waketime();
-    if ((int16_t)(TCNT1 - next) >= 0) {
+    if ((int16_t)(next - TCNT1) <= TIMER_SPIN_TICKS) {
+        // Woken a little early (compare_at, timer_kick): wait for it.
+        while ((int16_t)(TCNT1 - next) < 0)
+            ;
         uint16_t busy_start = TCNT1;
         for (;;) {
             next = sched_timer_dispatch();
@@ -109,10 +127,11 @@ ISR(TIMER1_COMPA_vect)
             cli();
         }
     }
-    OCR1A = next;
-    TIFR1 = _BV(OCF1A);
-    if ((int16_t)(TCNT1 - next) >= 0)
+    uint16_t armed = compare_at(next);
+    // Enabled before the last look at the counter, so that a match from here on is taken
+    // when the interrupt returns (simavr drops a match that came while it was disabled).
+    TIMSK1 = _BV(OCIE1A);
+    if ((int16_t)(TCNT1 - armed) >= 0)
         // It came due while we set it up: make sure the interrupt fires again.
         timer_kick();
-    TIMSK1 = _BV(OCIE1A);
 }

@@ -74,11 +74,62 @@ class AvrSimIT {
     assertThat(tr.header()).containsEntry("clock_freq", "16000000");
     List<Long> edges = tr.risingEdges("PA0");
     assertThat(edges).hasSize(expected.size());
-    // The trace counts cycles from simavr's start and the clock from the firmware's: one
-    // offset between them, which the least late step shows. Every other step may come later
-    // than that by the timer interrupt's latency: about 100 cycles to enter it, and when a
-    // step falls due 100-400 cycles after another timer, the cost of leaving and entering
-    // the interrupt again (some 400 cycles). 40 us bounds both.
+    long worst = assertStepsOnTime(edges, expected);
+    System.out.printf("avr steps: %d, latest %d cycles after the least late%n", edges.size(), worst);
+    assertThat(tr.levelAt("PA1", edges.get(0))).isEqualTo(1);
+    assertThat(tr.levelAt("PA1", edges.get(100))).isEqualTo(0);
+  }
+
+  /**
+   * Timer1 is 16 bits: it wraps every 4 ms, and a compare match the simulator loses comes
+   * a whole wrap late (the firmware sets no compare in simavr's blind spot just after the
+   * wrap, see board/avr/timer.c). 4 s of steps at 10 kHz cross 1000 wraps; before that
+   * fix about half of 2-second runs had one step 4 ms late.
+   */
+  @Test
+  void longStepTrainCrossesCounterWrapsOnTime() throws Exception {
+    Path trace = tmp.resolve("avr-trace.txt");
+    List<Long> expected = new ArrayList<>();
+    try (SimMcu avr = SimMcu.startAvr(trace); McuClient mcu = McuClient.open(avr.pty())) {
+      mcu.identify();
+      mcu.send("allocate_oids count=1",
+          "config_stepper oid=0 step_pin=PA0 dir_pin=PA1 invert_step=0 step_pulse_ticks=32",
+          "finalize_config crc=42");
+      long start = mcu.clock() + 200 * MS;
+      mcu.send("reset_step_clock oid=0 clock=" + start, "set_next_step_dir oid=0 dir=1");
+      long t = start;
+      int chunks = 100;
+      int perChunk = 400;
+      int interval = 1600;
+      for (int c = 0; c < chunks; c++) {
+        mcu.send("queue_step oid=0 interval=" + interval + " count=" + perChunk + " add=0");
+        for (int i = 0; i < perChunk; i++) {
+          expected.add(t += interval);
+        }
+      }
+      long end = t;
+      while (mcu.clock() - end < 20 * MS) {
+        Thread.sleep(50);
+      }
+      assertThat(mcu.query("stepper_get_position oid=0", "stepper_position").getLong("pos"))
+          .isEqualTo((long) chunks * perChunk);
+      assertThat(mcu.query("get_config", "config").getLong("is_shutdown")).isZero();
+    }
+    List<Long> edges = Trace.read(trace).risingEdges("PA0");
+    assertThat(edges).hasSize(expected.size());
+    long worst = assertStepsOnTime(edges, expected);
+    System.out.printf("avr long train: %d steps, latest %d cycles after the least late%n",
+        edges.size(), worst);
+  }
+
+  /**
+   * The trace counts cycles from simavr's start and the clock from the firmware's: one
+   * offset between them, which the least late step shows. Every other step may come later
+   * than that by the timer interrupt's latency: about 100 cycles to enter it, and when a
+   * step falls due 100-400 cycles after another timer, the cost of leaving and entering the
+   * interrupt again (some 400 cycles). 40 us bounds both. Returns the latest, in cycles.
+   */
+  private static long assertStepsOnTime(List<Long> edges, List<Long> expected) {
     long offset = Long.MAX_VALUE;
     for (int i = 0; i < edges.size(); i++) {
       offset = Math.min(offset, edges.get(i) - expected.get(i));
@@ -90,9 +141,7 @@ class AvrSimIT {
       assertThat(deviation).as("step %d, cycles later than the least late", i)
           .isBetween(0L, 40 * MS / 1000);
     }
-    System.out.printf("avr steps: %d, latest %d cycles after the least late%n", edges.size(), worst);
-    assertThat(tr.levelAt("PA1", edges.get(0))).isEqualTo(1);
-    assertThat(tr.levelAt("PA1", edges.get(100))).isEqualTo(0);
+    return worst;
   }
 
   @Test
