@@ -203,28 +203,32 @@ public final class MessageFormat {
     return params.stream().map(Param::name).collect(Collectors.joining(", "));
   }
 
+  /** Names a parameter in an error (built only when there is one: this path is hot). */
+  private String where(Param p) {
+    return "parameter '" + p.name() + "' of " + what();
+  }
+
   private Object normalise(Param p, Object v) {
-    String where = "parameter '" + p.name() + "' of " + what();
     if (!p.type().isInteger()) {
       if (v instanceof byte[] b) {
         if (b.length > Block.PAYLOAD_MAX) {
-          throw new ProtocolException(where + " is " + b.length + " bytes long, more than a "
+          throw new ProtocolException(where(p) + " is " + b.length + " bytes long, more than a "
               + "block can carry (" + Block.PAYLOAD_MAX + ")");
         }
         return b.clone();
       }
-      throw new ProtocolException(where + " takes bytes, not " + describe(v));
+      throw new ProtocolException(where(p) + " takes bytes, not " + describe(v));
     }
     long value;
     if (p.enumeration() != null) {
       if (!(v instanceof String symbol)) {
-        throw new ProtocolException(where + " takes a name from enumeration '"
+        throw new ProtocolException(where(p) + " takes a name from enumeration '"
             + p.enumeration().name() + "', not " + describe(v));
       }
       Integer known = p.enumeration().valueOf(symbol);
       if (known == null) {
         throw new UnknownEnumerationValueException(p.enumeration().name(), symbol,
-            "unknown value '" + symbol + "' for " + where + " (not in enumeration '"
+            "unknown value '" + symbol + "' for " + where(p) + " (not in enumeration '"
                 + p.enumeration().name() + "')");
       }
       value = known;
@@ -234,14 +238,14 @@ public final class MessageFormat {
     } else if (v instanceof BigInteger big && big.bitLength() < 64) {
       value = big.longValue();
     } else {
-      throw new ProtocolException(where + " takes an integer, not " + describe(v));
+      throw new ProtocolException(where(p) + " takes an integer, not " + describe(v));
     }
     if (isClock(p) && value > 0xFFFFFFFFL) {
       // MCU clocks are 64-bit on the host; the wire carries their low 32 bits, which the
       // MCU extends against its own running clock.
       value &= 0xFFFFFFFFL;
     }
-    return checkRange(where, p.type(), value);
+    return checkRange(p, p.type(), value);
   }
 
   /** A {@code %u} parameter named like a clock ({@code clock}, {@code report_clock}...). */
@@ -255,11 +259,11 @@ public final class MessageFormat {
    * accepted when its 32-bit reading lies in the type's range, so {@code -1} and {@code
    * 4294967295} are the same {@code %c}.
    */
-  static long checkRange(String where, ParamType type, long value) {
+  private long checkRange(Param p, ParamType type, long value) {
     boolean fits32 = value >= Integer.MIN_VALUE && value <= 0xFFFFFFFFL;
     int wire = (int) value;
     if (!fits32 || wire < type.minValue() || wire > type.maxValue()) {
-      throw new ProtocolException(where + " is out of range for " + type.token() + ": "
+      throw new ProtocolException(where(p) + " is out of range for " + type.token() + ": "
           + value + " (allowed " + type.minValue() + ".." + type.maxValue() + ")");
     }
     return type.fromWire(wire);

@@ -118,24 +118,47 @@ public final class GCodeCommand {
     }
   }
 
+  private static final java.util.regex.Pattern PYTHON_FLOAT_BODY =
+      java.util.regex.Pattern.compile("(\\d(_?\\d)*)?\\.?(\\d(_?\\d)*)?([e][+-]?\\d+)?");
+
   /** Python float() for G-code numbers ("10", "-.5", "1e3", "inf"). */
   static double parseFloat(String text) {
-    String s = text.strip().toLowerCase(java.util.Locale.ROOT);
-    if (s.isEmpty() || s.endsWith("d") || s.endsWith("f") || s.startsWith("0x")) {
-      throw new NumberFormatException(text);
+    if (isPlainDecimal(text)) {
+      return Double.parseDouble(text); // nearly every G-code number: no copies, no regex
     }
-    String body = s.replaceFirst("^[+-]", "");
+    String s = text.strip().toLowerCase(java.util.Locale.ROOT);
+    String body = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
     if (body.equals("inf") || body.equals("infinity")) {
       return s.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
     if (body.equals("nan")) {
       return Double.NaN;
     }
-    if (!body.matches("(\\d(_?\\d)*)?\\.?(\\d(_?\\d)*)?([e][+-]?\\d+)?") || body.matches("\\.?")
+    // The pattern also keeps out what Java alone would take: "1.5f", "2d", "0x10".
+    if (!PYTHON_FLOAT_BODY.matcher(body).matches() || body.isEmpty() || body.equals(".")
         || body.startsWith("e")) {
       throw new NumberFormatException(text);
     }
     return Double.parseDouble(s.replace("_", ""));
+  }
+
+  /** An optional sign, then digits with at most one point and at least one digit. */
+  private static boolean isPlainDecimal(String text) {
+    int n = text.length();
+    int i = n > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
+    boolean digit = false;
+    boolean point = false;
+    for (; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && !point) {
+        point = true;
+      } else {
+        return false;
+      }
+    }
+    return digit;
   }
 
   /** "// message" to whoever sent the command (and every output listener). */
