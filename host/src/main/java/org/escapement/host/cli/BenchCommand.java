@@ -242,7 +242,8 @@ public final class BenchCommand implements Runnable {
     String python;
 
     @Option(names = "--jvm-option", paramLabel = "OPT",
-        description = "An extra JVM option for our runs (repeatable), e.g. -XX:+UseSerialGC.")
+        description = "An extra JVM option for our runs (repeatable), after those of"
+            + " host/jvm.options, e.g. -Xmx64m.")
     List<String> jvmOptions = new ArrayList<>();
 
     @Option(names = "--keep", paramLabel = "DIR",
@@ -272,6 +273,11 @@ public final class BenchCommand implements Runnable {
         out.printf("G-code %s%nconfig %s%ndictionary %s%n", g, cfg, dict);
         List<String> java = new ArrayList<>(List.of(
             ProcessHandle.current().info().command().orElse("java")));
+        // The launcher's JVM options first, so that the runs are what users run.
+        Path launcherOptions = home.resolve("host/jvm.options");
+        if (Files.isRegularFile(launcherOptions)) {
+          java.add("@" + launcherOptions);
+        }
         java.addAll(jvmOptions);
         java.addAll(List.of("--enable-native-access=ALL-UNNAMED",
             "-Descapement.home=" + home, "-jar", ownJar().toString(), "run",

@@ -462,9 +462,12 @@ final class SerialQueue {
     }
   }
 
-  /** Batch mode: write out what is due (everything, with {@code all}). */
+  /** Batch mode's block buffer, reused (under the lock) for every block written. */
+  private final byte[] batchBlock = new byte[Block.MAX_SIZE];
+
+  /** Batch mode: write out what is due (everything, with {@code all}). Holds the lock. */
   private void sendReady(double now, boolean all) {
-    byte[] buf = new byte[Block.MAX_SIZE];
+    byte[] buf = batchBlock;
     while (true) {
       double w = checkSend(now, 0);
       if (w != SEND_NOW && !(all && readyBytes > 0)) {
