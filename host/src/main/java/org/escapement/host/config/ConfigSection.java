@@ -282,11 +282,15 @@ public final class ConfigSection {
     }
   }
 
-  /** Python's float(): decimal or exponent notation, inf, nan. */
-  static double parseFloat(String text) {
+  /**
+   * Python's float(): decimal or exponent notation, inf, nan (G-code numbers use it too).
+   *
+   * @throws NumberFormatException when it is not a number
+   */
+  public static double parseFloat(String text) {
     String s = text.strip();
     if (!FLOAT.matcher(s).matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a number");
+      throw new NumberFormatException("'" + text + "' is not a number");
     }
     String lower = s.toLowerCase(Locale.ROOT).replace("_", "");
     boolean neg = lower.startsWith("-");

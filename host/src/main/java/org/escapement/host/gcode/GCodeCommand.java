@@ -118,28 +118,12 @@ public final class GCodeCommand {
     }
   }
 
-  private static final java.util.regex.Pattern PYTHON_FLOAT_BODY =
-      java.util.regex.Pattern.compile("(\\d(_?\\d)*)?\\.?(\\d(_?\\d)*)?([e][+-]?\\d+)?");
-
   /** Python float() for G-code numbers ("10", "-.5", "1e3", "inf"). */
   static double parseFloat(String text) {
     if (isPlainDecimal(text)) {
       return Double.parseDouble(text); // nearly every G-code number: no copies, no regex
     }
-    String s = text.strip().toLowerCase(java.util.Locale.ROOT);
-    String body = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
-    if (body.equals("inf") || body.equals("infinity")) {
-      return s.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    if (body.equals("nan")) {
-      return Double.NaN;
-    }
-    // The pattern also keeps out what Java alone would take: "1.5f", "2d", "0x10".
-    if (!PYTHON_FLOAT_BODY.matcher(body).matches() || body.isEmpty() || body.equals(".")
-        || body.startsWith("e")) {
-      throw new NumberFormatException(text);
-    }
-    return Double.parseDouble(s.replace("_", ""));
+    return org.escapement.host.config.ConfigSection.parseFloat(text);
   }
 
   /** An optional sign, then digits with at most one point and at least one digit. */

@@ -465,7 +465,10 @@ final class SerialQueue {
   /** Batch mode's block buffer, reused (under the lock) for every block written. */
   private final byte[] batchBlock = new byte[Block.MAX_SIZE];
 
-  /** Batch mode: write out what is due (everything, with {@code all}). Holds the lock. */
+  /**
+   * Batch mode: write out what is due (everything, with {@code all}); the caller holds the
+   * lock.
+   */
   private void sendReady(double now, boolean all) {
     byte[] buf = batchBlock;
     while (true) {
