@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The queue of timed motion pieces that step generation reads: pieces in time order with no
@@ -19,6 +20,9 @@ public final class Trapq {
   public static final double NEVER_TIME = 9999999999999999.9;
   /** The first idle filler is at most this long, so times stay small numbers. */
   private static final double MAX_NULL_MOVE = 1.0;
+
+  /** Numbers linked pieces, across all trapqs (a stepper can move to another trapq). */
+  private static final AtomicLong SEQ = new AtomicLong();
 
   private final List<TrapqMove> moves = new ArrayList<>();
   /** Finished pieces, newest first. */
@@ -61,6 +65,7 @@ public final class Trapq {
   }
 
   private void link(TrapqMove m) {
+    m.seq = SEQ.incrementAndGet();
     TrapqMove before = moves.get(moves.size() - 2);
     moves.add(moves.size() - 1, m);
     before.next = m;

@@ -17,6 +17,11 @@ public final class TrapqMove {
   public final double axesRX;
   public final double axesRY;
   public final double axesRZ;
+  /**
+   * A number no other linked piece has (set when a trapq links the piece, 0 for its head and
+   * tail and for free-standing points): kinematics use it to cache results per piece.
+   */
+  public long seq;
   /** Neighbours in the trapq (null at its ends): smoothing looks across pieces. */
   public TrapqMove prev;
   public TrapqMove next;

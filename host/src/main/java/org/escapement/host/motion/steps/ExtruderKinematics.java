@@ -1,6 +1,7 @@
 package org.escapement.host.motion.steps;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.escapement.host.motion.TrapqMove;
 
@@ -16,6 +17,17 @@ public final class ExtruderKinematics extends StepperKinematics {
   /** Advance value changes take effect at a print time. */
   private record AdvanceChange(double printTime, double advance) {}
 
+  private static final double HALF = 0.5;
+  private static final double THIRD = 1.0 / 3;
+  private static final double QUARTER = 0.25;
+  /** Per-piece cache slots (a power of two; a window spans far fewer pieces). */
+  private static final int CACHE_SIZE = 1024;
+  private static final int CACHE_MASK = CACHE_SIZE - 1;
+
+  private final long[] cachedSeq = new long[CACHE_SIZE];
+  private final double[] cachedAdvance = new double[CACHE_SIZE];
+  private final double[] cachedI0 = new double[CACHE_SIZE];
+  private final double[] cachedI1 = new double[CACHE_SIZE];
   private double halfSmoothTime;
   private double invHalfSmoothTime2;
   private final List<AdvanceChange> advances = new ArrayList<>();
@@ -31,6 +43,7 @@ public final class ExtruderKinematics extends StepperKinematics {
    */
   public void setPressureAdvance(double printTime, double advance, double smoothTime) {
     double hst = smoothTime * 0.5;
+    Arrays.fill(cachedSeq, 0); // cached advances may no longer hold
     if (hst != halfSmoothTime) {
       halfSmoothTime = hst;
       invHalfSmoothTime2 = hst != 0 ? 1.0 / (hst * hst) : 0;
@@ -77,22 +90,54 @@ public final class ExtruderKinematics extends StepperKinematics {
   }
 
   /**
+   * Looks up (or works out) piece {@code m}'s advance and its whole-piece moments: the
+   * window is ~0.04 s wide and pieces are often a few ms, so most pieces a position sums over
+   * lie wholly inside one half of the tent, where these two numbers are all it needs.
+   *
+   * @return the cache slot holding them
+   */
+  private int pieceMoments(TrapqMove m) {
+    int slot = (int) m.seq & CACHE_MASK;
+    if (m.seq == 0 || cachedSeq[slot] != m.seq) {
+      double k = m.axesRY != 0 ? advanceAt(m.printTime) : 0;
+      double a = m.startX + k * m.startV;
+      double b = m.startV + 2 * k * m.halfAccel;
+      double c = m.halfAccel;
+      double d = m.moveT;
+      cachedAdvance[slot] = k;
+      cachedI0[slot] = d * (a + d * (b * HALF + d * c * THIRD));
+      cachedI1[slot] = d * d * (a * HALF + d * (b * THIRD + d * c * QUARTER));
+      cachedSeq[slot] = m.seq;
+    }
+    return slot;
+  }
+
+  /**
    * The tent-weighted integral of piece {@code m}'s advanced position over its overlap with
    * [lo, hi], the tent peaking at {@code center}.
    */
   private double integrate(TrapqMove m, double center, double lo, double hi) {
-    double start = Math.max(lo, m.printTime);
-    double end = Math.min(hi, m.printTime + m.moveT);
+    double p = m.printTime;
+    double start = Math.max(lo, p);
+    double end = Math.min(hi, p + m.moveT);
     if (end <= start) {
       return 0;
     }
+    double h = halfSmoothTime;
+    int slot = pieceMoments(m);
+    boolean whole = start == p && end == p + m.moveT;
+    if (whole && end <= center) {
+      // Weight (h - center + x), linear over the piece: whole-piece moments suffice.
+      return (h - center + p) * cachedI0[slot] + cachedI1[slot];
+    }
+    if (whole && start >= center) {
+      return (h + center - p) * cachedI0[slot] - cachedI1[slot];
+    }
     // pa(u) = a + b u + c u^2 with u the time into the piece; advance only on flagged pieces.
-    double k = m.axesRY != 0 ? advanceAt(m.printTime) : 0;
+    double k = cachedAdvance[slot];
     double a = m.startX + k * m.startV;
     double b = m.startV + 2 * k * m.halfAccel;
     double c = m.halfAccel;
-    double h = halfSmoothTime;
-    double p = m.printTime;
     double res = 0;
     // Left half of the tent, weight (h - center + x) = (alpha + u).
     double l0 = start - p;
@@ -117,10 +162,9 @@ public final class ExtruderKinematics extends StepperKinematics {
 
   private static double antiderivative(double a, double b, double c, double w0, double w1,
       double u) {
-    double u2 = u * u;
-    double u3 = u2 * u;
-    double u4 = u3 * u;
-    return w0 * (a * u + b * u2 / 2 + c * u3 / 3) + w1 * (a * u2 / 2 + b * u3 / 3 + c * u4 / 4);
+    // w0 (a u + b u^2/2 + c u^3/3) + w1 (a u^2/2 + b u^3/3 + c u^4/4), in Horner form.
+    return u * (w0 * a + u * ((w0 * b + w1 * a) * HALF
+        + u * ((w0 * c + w1 * b) * THIRD + u * w1 * c * QUARTER)));
   }
 
   public double halfSmoothTime() {

@@ -1,0 +1,156 @@
+package org.escapement.host.motion.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Random;
+import org.escapement.host.motion.Trapq;
+import org.escapement.host.motion.TrapqMove;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The extruder motor position with pressure advance against the definition, integrated
+ * numerically: the advanced filament position averaged under a tent of half width h.
+ */
+class ExtruderKinematicsTest {
+  /** Random extrusion moves, some retracting, some with the head still (no advance). */
+  static Trapq randomMoves(Random rnd, int count) {
+    Trapq tq = new Trapq();
+    double time = 0.5;
+    double e = 100;
+    for (int i = 0; i < count; i++) {
+      double accel = 500 + rnd.nextDouble() * 3000;
+      double accelT = rnd.nextDouble() < 0.2 ? 0 : rnd.nextDouble() * 0.01;
+      double cruiseT = rnd.nextDouble() < 0.3 ? 0 : rnd.nextDouble() * 0.02;
+      double decelT = rnd.nextDouble() < 0.2 ? 0 : rnd.nextDouble() * 0.01;
+      double startV = rnd.nextDouble() * 2;
+      double cruiseV = startV + accel * accelT;
+      double dir = rnd.nextDouble() < 0.15 ? -1 : 1;
+      double headMoves = dir > 0 ? 1 : 0;
+      // As the extruder queues them: direction in the velocities, the head flag in Y.
+      tq.append(time, accelT, cruiseT, decelT, e, 0, 0, 1, headMoves, 0, dir * startV,
+          dir * cruiseV, dir * accel);
+      double dist = (startV + cruiseV) / 2 * accelT + cruiseV * cruiseT
+          + (cruiseV - accel * decelT / 2) * decelT;
+      e += dir * dist;
+      time += accelT + cruiseT + decelT + (rnd.nextDouble() < 0.1 ? 0.03 : 0);
+    }
+    return tq;
+  }
+
+  /** The piece in effect at {@code time}. */
+  static TrapqMove pieceAt(List<TrapqMove> moves, double time) {
+    for (TrapqMove m : moves) {
+      if (m.printTime <= time && time < m.endTime()) {
+        return m;
+      }
+    }
+    throw new AssertionError("no piece at " + time);
+  }
+
+  /** Definition: advance k(piece start) * velocity on pieces flagged as moving the head. */
+  static double advanced(List<TrapqMove> moves, double time, double[] changeTimes,
+      double[] advances) {
+    TrapqMove m = pieceAt(moves, time);
+    double k = 0;
+    for (int i = 0; i < changeTimes.length; i++) {
+      if (changeTimes[i] <= m.printTime) {
+        k = advances[i];
+      }
+    }
+    double u = time - m.printTime;
+    double velocity = m.startV + 2 * m.halfAccel * u;
+    return m.x(u) + (m.axesRY != 0 ? k * velocity : 0);
+  }
+
+  /**
+   * Simpson's rule between consecutive breakpoints (piece ends and t itself): the integrand is
+   * a cubic there, so the rule is exact, and it works from values only.
+   */
+  static double numeric(List<TrapqMove> moves, double t, double h, double[] changeTimes,
+      double[] advances) {
+    java.util.TreeSet<Double> cuts = new java.util.TreeSet<>(List.of(t - h, t, t + h));
+    for (TrapqMove m : moves) {
+      for (double c : new double[] {m.printTime, m.endTime()}) {
+        if (c > t - h && c < t + h) {
+          cuts.add(c);
+        }
+      }
+    }
+    double sum = 0;
+    Double lo = null;
+    for (double hi : cuts) {
+      if (lo != null && hi > lo) {
+        double a = lo;
+        double mid = (a + hi) / 2;
+        // Ends are nudged inward so each value comes from the piece of this interval.
+        double eps = (hi - a) * 1e-9;
+        sum += (hi - a) / 6 * (tent(moves, a + eps, t, h, changeTimes, advances)
+            + 4 * tent(moves, mid, t, h, changeTimes, advances)
+            + tent(moves, hi - eps, t, h, changeTimes, advances));
+      }
+      lo = hi;
+    }
+    return sum / (h * h);
+  }
+
+  static double tent(List<TrapqMove> moves, double x, double t, double h, double[] changeTimes,
+      double[] advances) {
+    return advanced(moves, x, changeTimes, advances) * (h - Math.abs(t - x));
+  }
+
+  @Test
+  void positionIsTheTentAverageOfTheAdvancedFilamentPosition() {
+    Random rnd = new Random(7);
+    Trapq tq = randomMoves(rnd, 60);
+    ExtruderKinematics ek = new ExtruderKinematics();
+    ek.setTrapq(tq, 0.01);
+    double h = 0.02;
+    ek.setPressureAdvance(0, 0.05, 2 * h);
+    List<TrapqMove> moves = tq.moves();
+    double first = moves.get(1).printTime + h;
+    double last = moves.get(moves.size() - 2).endTime() - h;
+    for (int i = 0; i < 300; i++) {
+      double t = first + rnd.nextDouble() * (last - first);
+      TrapqMove m = pieceAt(moves, t);
+      double expected = numeric(moves, t, h, new double[] {0}, new double[] {0.05});
+      // Twice: the second answer comes from the cached piece moments.
+      assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
+          .isCloseTo(expected, within(1e-6));
+      assertThat(ek.calcPosition(m, t - m.printTime)).isCloseTo(expected, within(1e-6));
+    }
+  }
+
+  @Test
+  void anAdvanceChangeAppliesToPiecesStartingFromItsTime() {
+    Random rnd = new Random(11);
+    Trapq tq = randomMoves(rnd, 60);
+    ExtruderKinematics ek = new ExtruderKinematics();
+    ek.setTrapq(tq, 0.01);
+    double h = 0.015;
+    List<TrapqMove> moves = tq.moves();
+    double first = moves.get(1).printTime + h;
+    double last = moves.get(moves.size() - 2).endTime() - h;
+    double change = moves.get(moves.size() / 2).printTime;
+    ek.setPressureAdvance(0, 0.04, 2 * h);
+    // Positions before the change are asked for (and cached) first, as steps would be.
+    TrapqMove early = pieceAt(moves, first);
+    double before = ek.calcPosition(early, first - early.printTime);
+    // And one after the change time, whose answer the change must then alter.
+    TrapqMove late = pieceAt(moves, last);
+    ek.calcPosition(late, last - late.printTime);
+    ek.setPressureAdvance(change, 0.2, 2 * h);
+    double[] times = {0, change};
+    double[] ks = {0.04, 0.2};
+    assertThat(before).isCloseTo(numeric(moves, first, h, times, ks), within(1e-6));
+    assertThat(ek.calcPosition(late, last - late.printTime))
+        .isCloseTo(numeric(moves, last, h, times, ks), within(1e-6));
+    for (int i = 0; i < 200; i++) {
+      double t = first + rnd.nextDouble() * (last - first);
+      TrapqMove m = pieceAt(moves, t);
+      assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
+          .isCloseTo(numeric(moves, t, h, times, ks), within(1e-6));
+    }
+  }
+}
