@@ -278,9 +278,16 @@ public final class BenchCommand implements Runnable {
         if (Files.isRegularFile(launcherOptions)) {
           java.add("@" + launcherOptions);
         }
+        Path jar = ownJar();
+        Path aot = aotCache(jar);
+        if (aot != null) {
+          java.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
+        }
+        out.printf("JVM class cache: %s%n", aot != null ? aot
+            : "none (the launcher makes one once the sim firmware is built; docs/install.md)");
         java.addAll(jvmOptions);
         java.addAll(List.of("--enable-native-access=ALL-UNNAMED",
-            "-Descapement.home=" + home, "-jar", ownJar().toString(), "run",
+            "-Descapement.home=" + home, "-jar", jar.toString(), "run",
             cfg.toAbsolutePath().toString(), "-i", g.toAbsolutePath().toString(),
             "-d", dict.toAbsolutePath().toString()));
         List<MotionBench.Cost> ours = new ArrayList<>();
@@ -368,6 +375,16 @@ public final class BenchCommand implements Runnable {
       } else {
         out.printf(Locale.ROOT, row, name, String.format(Locale.ROOT, fmt, ours));
       }
+    }
+
+    /**
+     * The launcher's AOT cache for this jar, if it made one since the jar was built: our runs
+     * start as the launcher starts them.
+     */
+    private static Path aotCache(Path jar) throws IOException {
+      Path aot = jar.resolveSibling("escapement-host.aot");
+      return !"off".equals(System.getenv("ESCAPEMENT_AOT")) && Files.isRegularFile(aot) && Files.getLastModifiedTime(aot)
+          .compareTo(Files.getLastModifiedTime(jar)) > 0 ? aot : null;
     }
 
     private static Path ownJar() throws Exception {

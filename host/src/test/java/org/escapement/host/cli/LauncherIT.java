@@ -44,9 +44,40 @@ class LauncherIT {
     Result r = launch(Map.of(), List.of("JAVA_HOME"), elsewhere, "dump", "--dict",
         Shared.wire("atmega2560.dict").toString(),
         Shared.wire("cartesian_move.serial").toString());
-    assertThat(r.err()).isEmpty();
+    assertThat(withoutCacheNote(r.err())).isEmpty();
     assertThat(r.status()).isZero();
     assertThat(r.out()).isEqualTo(Files.readString(Shared.wire("cartesian_move.parsed.txt")));
+  }
+
+  static final String CACHE_NOTE =
+      "escapement: preparing the JVM's class cache for this build (once)...\n";
+
+  /** The launcher's one-time note, whichever test happens to run first after a build. */
+  static String withoutCacheNote(String err) {
+    return err.replace(CACHE_NOTE, "");
+  }
+
+  @Test
+  void makesTheClassCacheOnceAndStartsFromIt(@TempDir Path elsewhere) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isRegularFile(ROOT.resolve("mcu-firmware/out/sim/escapement.dict")),
+        "the sim firmware is not built");
+    Path aot = ROOT.resolve("host/target/escapement-host.aot");
+    Files.deleteIfExists(aot);
+    Files.deleteIfExists(ROOT.resolve("host/target/escapement-host.aot.failed"));
+    Result first = launch(Map.of(), List.of(), elsewhere, "--version");
+    assertThat(first.err()).isEqualTo(CACHE_NOTE);
+    assertThat(first.out()).startsWith("escapement ");
+    assertThat(aot).isRegularFile();
+    // The second start says nothing and loads the host's classes from the cache.
+    Result second = launch(Map.of("ESCAPEMENT_JAVA_OPTIONS", "-Xlog:class+load=info"),
+        List.of(), elsewhere, "--version");
+    assertThat(second.err()).isEmpty();
+    assertThat(second.out()).contains("org.escapement.host.Main source: shared objects file");
+    // Switched off, the same classes come from the jar.
+    Result off = launch(Map.of("ESCAPEMENT_AOT", "off", "ESCAPEMENT_JAVA_OPTIONS",
+        "-Xlog:class+load=info"), List.of(), elsewhere, "--version");
+    assertThat(off.out()).contains("org.escapement.host.Main source: file:");
   }
 
   @Test
