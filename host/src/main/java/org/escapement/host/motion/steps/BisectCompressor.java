@@ -69,7 +69,7 @@ public final class BisectCompressor implements Compressor {
       int count = k - 1;
       if (ranOut) {
         // Every pending step fits: nothing can do better.
-        return new StepSequence(interval, count, add);
+        return shorterAdd(w, new StepSequence(interval, count, add));
       }
       long reach = (long) add * count * (count - 1) / 2 + (long) interval * count;
       if (reach > bestReach || (reach == bestReach && interval > bestInterval)) {
@@ -119,6 +119,44 @@ public final class BisectCompressor implements Compressor {
     if (zeroCount + zeroCount / 16 >= bestCount) {
       return new StepSequence(zeroInterval, zeroCount, 0); // nearly as good and simpler
     }
-    return new StepSequence(bestInterval, bestCount, bestAdd);
+    return shorterAdd(w, new StepSequence(bestInterval, bestCount, bestAdd));
+  }
+
+  /**
+   * The same run with an add that takes fewer bytes on the wire, if one fits. For a fixed
+   * count the adds that fit form one range (the constraints are linear in interval and add),
+   * so the nearest add of each shorter encoding is the only one worth trying.
+   */
+  private static StepSequence shorterAdd(Windows w, StepSequence s) {
+    int add = s.add();
+    for (int[] range : SHORTER_ADDS) {
+      if (add >= range[0] && add <= range[1]) {
+        return s; // already as short as this range, and the ranges are nested
+      }
+      int candidate = Math.clamp(add, range[0], range[1]);
+      int interval = latestInterval(w, candidate, s.count());
+      if (interval >= 0) {
+        return new StepSequence(interval, s.count(), candidate);
+      }
+    }
+    return s;
+  }
+
+  /** Adds that encode in one and in two bytes. */
+  private static final int[][] SHORTER_ADDS = {{-32, 95}, {-4096, 12287}};
+
+  /** The latest interval that keeps {@code count} steps with {@code add} in their windows. */
+  private static int latestInterval(Windows w, int add, int count) {
+    int lo = w.minp(0);
+    int hi = w.maxp(0);
+    for (int k = 2; k <= count; k++) {
+      long addTerm = (long) add * k * (k - 1) / 2;
+      lo = Math.max(lo, divUp(w.minp(k - 1) - addTerm, k));
+      hi = Math.min(hi, divDown(w.maxp(k - 1) - addTerm, k));
+      if (lo > hi) {
+        return -1;
+      }
+    }
+    return hi;
   }
 }

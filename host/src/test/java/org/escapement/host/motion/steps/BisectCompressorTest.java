@@ -250,6 +250,16 @@ class BisectCompressorTest {
   }
 
   @Test
+  void aRunTakesTheAddWithTheShortestEncodingThatFits() {
+    // Adds from 50 to 3800 keep both steps in their windows (the search alone settles
+    // on 2863, two bytes on the wire); 95 takes one byte.
+    Queue q = new Queue(ERR_50MHZ, 0);
+    q.add(new long[] {10_000, 21_300});
+    q.flush(new BisectCompressor(ERR_50MHZ), Long.MAX_VALUE);
+    assertThat(q.sent).containsExactly(new StepSequence(10_000, 2, 95));
+  }
+
+  @Test
   void flushingStopsAtTheRequestedClock() {
     long[] s = move(0, 16e6, 2000, 50_000, 3000);
     Queue q = new Queue(ERR_16MHZ, 0);
