@@ -94,6 +94,29 @@ public final class InputShaperKinematics extends StepperKinematics {
   private final AxisKernel[] kernels = new AxisKernel[3];
   /** A stationary point handed to the original kinematics (reused: no garbage per step). */
   private final TrapqMove point = TrapqMove.at(0, 0, 0);
+  /** Per axis, the shaped coordinate as a quadratic while no impulse crosses a piece end. */
+  private final Segment[] segments = {new Segment(), new Segment(), new Segment()};
+
+  /**
+   * Between the times at which some impulse crosses from one trapq piece into the next, the
+   * shaped coordinate is a sum of quadratics in time, so one quadratic: kept here, a step's
+   * few solver evaluations and the next steps' cost three multiplications instead of a walk
+   * over the pieces. Only pieces linked into the trapq take part (they never change once
+   * linked); near the trapq's ends, where its tail still moves, nothing is kept.
+   */
+  private static final class Segment {
+    double from = Double.POSITIVE_INFINITY;
+    double to = Double.NEGATIVE_INFINITY;
+    double ref;
+    double c0;
+    double c1;
+    double c2;
+
+    void clear() {
+      from = Double.POSITIVE_INFINITY;
+      to = Double.NEGATIVE_INFINITY;
+    }
+  }
 
   /** Wraps {@code orig}, taking over its position and timing state. */
   public InputShaperKinematics(StepperKinematics orig) {
@@ -176,6 +199,9 @@ public final class InputShaperKinematics extends StepperKinematics {
 
   /** Steps must be generated as far before and after motion as the impulses reach. */
   private void updateWindows() {
+    for (Segment seg : segments) {
+      seg.clear();
+    }
     double pre = 0;
     double post = 0;
     for (int i = 0; i < 3; i++) {
@@ -202,34 +228,65 @@ public final class InputShaperKinematics extends StepperKinematics {
     };
   }
 
-  /** The shaped coordinate of {@code axis} at {@code t} into {@code m}. */
-  private static double shaped(TrapqMove m, int axis, double t, AxisPulses p) {
-    double res = 0;
-    // Impulses before now: walk back through earlier pieces as needed.
-    TrapqMove at = m;
-    double local = t;
-    for (int i = p.firstAhead - 1; i >= 0; i--) {
-      double tt = local + p.t[i];
-      while (tt < 0) {
-        at = at.prev;
-        tt += at.moveT;
-      }
-      res += p.a[i] * axisPosition(at, axis, tt);
-      local = tt - p.t[i];
+  /**
+   * The shaped coordinate of {@code axis} at {@code t} into {@code m}: from the axis's cached
+   * quadratic when {@code t} falls inside it, else worked out by walking to the piece each
+   * impulse lands in, keeping the quadratic of the stretch around {@code t}.
+   */
+  private double shaped(TrapqMove m, int axis, double t, AxisPulses p) {
+    Segment seg = segments[axis];
+    double now = m.printTime + t;
+    if (m.seq != 0 && now >= seg.from && now <= seg.to) {
+      double tau = now - seg.ref;
+      return seg.c0 + tau * (seg.c1 + tau * seg.c2);
     }
-    // Impulses after now: walk forward.
-    at = m;
-    local = t;
-    for (int i = p.firstAhead; i < p.a.length; i++) {
-      double tt = local + p.t[i];
-      while (tt > at.moveT) {
-        tt -= at.moveT;
-        at = at.next;
+    double from = Double.NEGATIVE_INFINITY;
+    double to = Double.POSITIVE_INFINITY;
+    double c0 = 0;
+    double c1 = 0;
+    double c2 = 0;
+    boolean linked = m.seq != 0;
+    for (int dirn = 0; dirn < 2; dirn++) {
+      // Impulses before now walk back through earlier pieces, those after walk forward.
+      TrapqMove at = m;
+      double local = t;
+      int first = dirn == 0 ? p.firstAhead - 1 : p.firstAhead;
+      int end = dirn == 0 ? -1 : p.a.length;
+      int stepI = dirn == 0 ? -1 : 1;
+      for (int i = first; i != end; i += stepI) {
+        double tt = local + p.t[i];
+        while (tt < 0) {
+          at = at.prev;
+          tt += at.moveT;
+        }
+        while (tt > at.moveT) {
+          tt -= at.moveT;
+          at = at.next;
+        }
+        local = tt - p.t[i];
+        double dir = axis == 0 ? at.axesRX : axis == 1 ? at.axesRY : at.axesRZ;
+        double start = axis == 0 ? at.startX : axis == 1 ? at.startY : at.startZ;
+        double v = dir * at.startV;
+        double h = dir * at.halfAccel;
+        double a = p.a[i];
+        // Around now the impulse's position is start + v u + h u^2, u = tt + tau.
+        c0 += a * (start + (v + h * tt) * tt);
+        c1 += a * (v + 2 * h * tt);
+        c2 += a * h;
+        from = Math.max(from, now - tt);
+        to = Math.min(to, now - tt + at.moveT);
+        linked &= at.seq != 0;
       }
-      res += p.a[i] * axisPosition(at, axis, tt);
-      local = tt - p.t[i];
     }
-    return res;
+    if (linked) {
+      seg.from = from;
+      seg.to = to;
+      seg.ref = now;
+      seg.c0 = c0;
+      seg.c1 = c1;
+      seg.c2 = c2;
+    }
+    return c0;
   }
 
   /** The coordinate of {@code axis} at {@code t} into {@code m}, smoothed by kernel k. */
@@ -299,6 +356,9 @@ public final class InputShaperKinematics extends StepperKinematics {
 
   @Override
   public void setTrapq(org.escapement.host.motion.Trapq tq, double stepDist) {
+    for (Segment seg : segments) {
+      seg.clear();
+    }
     super.setTrapq(tq, stepDist);
     orig.setTrapq(tq, stepDist);
   }
