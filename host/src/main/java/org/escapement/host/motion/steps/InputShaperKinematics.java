@@ -101,12 +101,17 @@ public final class InputShaperKinematics extends StepperKinematics {
    * Between the times at which some impulse crosses from one trapq piece into the next, the
    * shaped coordinate is a sum of quadratics in time, so one quadratic: kept here, a step's
    * few solver evaluations and the next steps' cost three multiplications instead of a walk
-   * over the pieces. Only pieces linked into the trapq take part (they never change once
-   * linked); near the trapq's ends, where its tail still moves, nothing is kept.
+   * over the pieces. Only pieces linked into the trapq take part (they never change while
+   * linked); near the trapq's ends, where its tail still moves, nothing is kept. A trapq that
+   * jumps to a position (after homing) drops its queued pieces, and the pieces after that
+   * have later sequence numbers: the quadratic serves only pieces numbered within the ones it
+   * was made from, so it is never used across such a jump.
    */
   private static final class Segment {
     double from = Double.POSITIVE_INFINITY;
     double to = Double.NEGATIVE_INFINITY;
+    long minSeq = Long.MAX_VALUE;
+    long maxSeq = Long.MIN_VALUE;
     double ref;
     double c0;
     double c1;
@@ -115,6 +120,8 @@ public final class InputShaperKinematics extends StepperKinematics {
     void clear() {
       from = Double.POSITIVE_INFINITY;
       to = Double.NEGATIVE_INFINITY;
+      minSeq = Long.MAX_VALUE;
+      maxSeq = Long.MIN_VALUE;
     }
   }
 
@@ -236,7 +243,7 @@ public final class InputShaperKinematics extends StepperKinematics {
   private double shaped(TrapqMove m, int axis, double t, AxisPulses p) {
     Segment seg = segments[axis];
     double now = m.printTime + t;
-    if (m.seq != 0 && now >= seg.from && now <= seg.to) {
+    if (m.seq >= seg.minSeq && m.seq <= seg.maxSeq && now >= seg.from && now <= seg.to) {
       double tau = now - seg.ref;
       return seg.c0 + tau * (seg.c1 + tau * seg.c2);
     }
@@ -246,6 +253,8 @@ public final class InputShaperKinematics extends StepperKinematics {
     double c1 = 0;
     double c2 = 0;
     boolean linked = m.seq != 0;
+    long minSeq = m.seq;
+    long maxSeq = m.seq;
     for (int dirn = 0; dirn < 2; dirn++) {
       // Impulses before now walk back through earlier pieces, those after walk forward.
       TrapqMove at = m;
@@ -276,6 +285,8 @@ public final class InputShaperKinematics extends StepperKinematics {
         from = Math.max(from, now - tt);
         to = Math.min(to, now - tt + at.moveT);
         linked &= at.seq != 0;
+        minSeq = Math.min(minSeq, at.seq);
+        maxSeq = Math.max(maxSeq, at.seq);
       }
     }
     if (linked) {
@@ -285,6 +296,8 @@ public final class InputShaperKinematics extends StepperKinematics {
       seg.c0 = c0;
       seg.c1 = c1;
       seg.c2 = c2;
+      seg.minSeq = minSeq;
+      seg.maxSeq = maxSeq;
     }
     return c0;
   }

@@ -76,4 +76,24 @@ class InputShaperKinematicsTest {
     TrapqMove point = TrapqMove.at(30, 0, 0);
     assertThat(x.calcPosition(point, time - point.printTime)).isCloseTo(30, within(1e-9));
   }
+
+  @Test
+  void aJumpToAPositionIsNotBridgedByTheCache() {
+    // A long move, cut short (as homing cuts one when the endstop triggers) and followed by a
+    // move back from where it stopped.
+    ShapedPaths path = new ShapedPaths().moveTo(200, 0, 100, 3000);
+    InputShaperKinematics x = new InputShaperKinematics(LinearStepper.axis('x'));
+    x.setTrapq(path.trapq, 0.0125);
+    x.setShaper(0, Shapers.pulses("zv", 40, 0.1));
+    double cut = path.start + 1.0; // cruising at 100 mm/s
+    double before = path.position(x, cut - 0.0005);
+    double stop = path.position(LinearStepper.axis('x'), cut);
+    path.trapq.setPosition(cut, stop, 0, 0);
+    path.trapq.append(cut, 0.02, 0.1, 0.02, stop, 0, 0, -1, 0, 0, 0, 60, 3000);
+    Shapers.Pulses zv = Shapers.pulses("zv", 40, 0.1);
+    double after = cut + 0.0005;
+    assertThat(path.position(x, after)).isCloseTo(shapedAxis(path, 'x', zv, after),
+        within(1e-9));
+    assertThat(path.position(x, after)).isLessThan(before + 0.0005 * 100);
+  }
 }
