@@ -117,8 +117,8 @@ class ExtruderKinematicsTest {
       double expected = numeric(moves, t, h, new double[] {0}, new double[] {0.05});
       // Twice: the second answer comes from the cached piece moments.
       assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
-          .isCloseTo(expected, within(1e-6));
-      assertThat(ek.calcPosition(m, t - m.printTime)).isCloseTo(expected, within(1e-6));
+          .isCloseTo(expected, within(1e-9));
+      assertThat(ek.calcPosition(m, t - m.printTime)).isCloseTo(expected, within(1e-9));
     }
   }
 
@@ -143,14 +143,14 @@ class ExtruderKinematicsTest {
     ek.setPressureAdvance(change, 0.2, 2 * h);
     double[] times = {0, change};
     double[] ks = {0.04, 0.2};
-    assertThat(before).isCloseTo(numeric(moves, first, h, times, ks), within(1e-6));
+    assertThat(before).isCloseTo(numeric(moves, first, h, times, ks), within(1e-9));
     assertThat(ek.calcPosition(late, last - late.printTime))
-        .isCloseTo(numeric(moves, last, h, times, ks), within(1e-6));
+        .isCloseTo(numeric(moves, last, h, times, ks), within(1e-9));
     for (int i = 0; i < 200; i++) {
       double t = first + rnd.nextDouble() * (last - first);
       TrapqMove m = pieceAt(moves, t);
       assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
-          .isCloseTo(numeric(moves, t, h, times, ks), within(1e-6));
+          .isCloseTo(numeric(moves, t, h, times, ks), within(1e-9));
     }
   }
 }
