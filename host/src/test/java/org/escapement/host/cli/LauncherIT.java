@@ -78,6 +78,12 @@ class LauncherIT {
     Result off = launch(Map.of("ESCAPEMENT_AOT", "off", "ESCAPEMENT_JAVA_OPTIONS",
         "-Xlog:class+load=info"), List.of(), elsewhere, "--version");
     assertThat(off.out()).contains("org.escapement.host.Main source: file:");
+    // The JVM would ignore the cache after other JVM options: the launcher makes it again.
+    Path options = ROOT.resolve("host/jvm.options");
+    Files.setLastModifiedTime(options, java.nio.file.attribute.FileTime.fromMillis(
+        System.currentTimeMillis()));
+    Result edited = launch(Map.of(), List.of(), elsewhere, "--version");
+    assertThat(edited.err()).isEqualTo(CACHE_NOTE);
   }
 
   @Test
