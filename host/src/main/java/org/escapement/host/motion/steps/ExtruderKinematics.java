@@ -24,10 +24,30 @@ public final class ExtruderKinematics extends StepperKinematics {
   private static final int CACHE_SIZE = 1024;
   private static final int CACHE_MASK = CACHE_SIZE - 1;
 
+  /** A chain of running sums restarts after this long, so the sums stay small numbers. */
+  private static final double CHAIN_SPAN = 1.0;
+  /** How far back a running sum is looked for before a chain restarts. */
+  private static final int MAX_CHAIN_WALK = 64;
+
   private final long[] cachedSeq = new long[CACHE_SIZE];
   private final double[] cachedAdvance = new double[CACHE_SIZE];
   private final double[] cachedI0 = new double[CACHE_SIZE];
   private final double[] cachedI1 = new double[CACHE_SIZE];
+  /*
+   * Running sums along a chain of consecutive pieces: with base E (the first piece's start)
+   * and anchor A (its end time), the integrals from the chain's start to each piece's start
+   * of pa - E and of (x - A) (pa - E). Two values of these give any integral between two
+   * points of the chain, so a position needs three pieces, not all those under the tent.
+   */
+  private final long[] chainOf = new long[CACHE_SIZE];
+  private final double[] chainAnchor = new double[CACHE_SIZE];
+  private final double[] chainBase = new double[CACHE_SIZE];
+  private final double[] sum0 = new double[CACHE_SIZE];
+  private final double[] sum1 = new double[CACHE_SIZE];
+  private final double[] own0 = new double[CACHE_SIZE];
+  private final double[] own1 = new double[CACHE_SIZE];
+  private final TrapqMove[] chainWalk = new TrapqMove[MAX_CHAIN_WALK + 1];
+  private long chains;
   private double halfSmoothTime;
   private double invHalfSmoothTime2;
   private final List<AdvanceChange> advances = new ArrayList<>();
@@ -78,6 +98,137 @@ public final class ExtruderKinematics extends StepperKinematics {
     }
     double h = halfSmoothTime;
     double center = m.printTime + t;
+    TrapqMove lo = linkedPieceAt(m, center - h);
+    TrapqMove hi = linkedPieceAt(m, center + h);
+    if (lo != null && hi != null && m.seq != 0) {
+      int sl = chainSlot(lo);
+      int sc = chainSlot(m);
+      int sh = chainSlot(hi);
+      long chain = chainOf[sc];
+      if (chainOf[sl] == chain && chainOf[sh] == chain) {
+        // Left half: integral of (pa - E) (h - t + x) = (h - t + A) * L0 + L1; right half:
+        // (h + t - A) * R0 - R1, with L and R the differences of the running sums.
+        double a = chainAnchor[sc];
+        double q0Lo = running0(lo, sl, center - h);
+        double q0Mid = running0(m, sc, center);
+        double q0Hi = running0(hi, sh, center + h);
+        double q1Lo = running1(lo, sl, center - h);
+        double q1Mid = running1(m, sc, center);
+        double q1Hi = running1(hi, sh, center + h);
+        double left = (h - center + a) * (q0Mid - q0Lo) + (q1Mid - q1Lo);
+        double right = (h + center - a) * (q0Hi - q0Mid) - (q1Hi - q1Mid);
+        // The tent's weights add up to h^2, so the base comes back whole.
+        return chainBase[sc] + (left + right) * invHalfSmoothTime2;
+      }
+    }
+    return windowSum(m, center, h);
+  }
+
+  /** The piece at {@code time}, walking from {@code m}; null past the trapq's ends. */
+  private static TrapqMove linkedPieceAt(TrapqMove m, double time) {
+    TrapqMove p = m;
+    while (time < p.printTime) {
+      p = p.prev;
+      if (p == null || p.seq == 0) {
+        return null;
+      }
+    }
+    while (time > p.printTime + p.moveT) {
+      p = p.next;
+      if (p == null || p.seq == 0) {
+        return null;
+      }
+    }
+    return p;
+  }
+
+  /**
+   * The cache slot of linked piece {@code m} with its running sums, continuing the chain of
+   * the piece before it (worked out first, back to one already known) or starting a chain.
+   */
+  private int chainSlot(TrapqMove m) {
+    int slot = pieceMoments(m);
+    if (chainOf[slot] != 0) {
+      return slot;
+    }
+    int n = 0;
+    TrapqMove q = m;
+    chainWalk[n++] = q;
+    int prevSlot = -1;
+    while (true) {
+      TrapqMove prev = q.prev;
+      if (prev == null || prev.seq == 0) {
+        break;
+      }
+      int ps = pieceMoments(prev);
+      if (chainOf[ps] != 0) {
+        prevSlot = ps;
+        break;
+      }
+      if (n == MAX_CHAIN_WALK) {
+        break;
+      }
+      q = prev;
+      chainWalk[n++] = q;
+    }
+    // chainWalk holds the pieces without sums, newest first; fill them oldest first.
+    for (int i = n - 1; i >= 0; i--) {
+      TrapqMove p = chainWalk[i];
+      int s = pieceMoments(p);
+      TrapqMove prev = p.prev;
+      if (prevSlot < 0 || p.printTime - chainAnchor[prevSlot] > CHAIN_SPAN) {
+        chainOf[s] = ++chains;
+        // Anchored at the first piece's end: it may be a long pause, the rest follow it.
+        chainAnchor[s] = p.printTime + p.moveT;
+        chainBase[s] = p.startX;
+        sum0[s] = 0;
+        sum1[s] = 0;
+      } else {
+        chainOf[s] = chainOf[prevSlot];
+        chainAnchor[s] = chainAnchor[prevSlot];
+        chainBase[s] = chainBase[prevSlot];
+        sum0[s] = sum0[prevSlot] + own0[prevSlot];
+        sum1[s] = sum1[prevSlot] + own1[prevSlot]
+            + (prev.printTime - chainAnchor[prevSlot]) * own0[prevSlot];
+      }
+      // The piece's own integrals of (pa - E) and of u (pa - E), u the time into it.
+      double d = p.moveT;
+      double k = cachedAdvance[s];
+      double a = p.startX - chainBase[s] + k * p.startV;
+      double b = p.startV + 2 * k * p.halfAccel;
+      double c = p.halfAccel;
+      own0[s] = d * (a + d * (b * HALF + d * c * THIRD));
+      own1[s] = d * d * (a * HALF + d * (b * THIRD + d * c * QUARTER));
+      chainWalk[i] = null;
+      prevSlot = s;
+    }
+    return slot;
+  }
+
+  /** The chain's running sum of (pa - E) up to {@code time} inside piece {@code p}. */
+  private double running0(TrapqMove p, int s, double time) {
+    double u = time - p.printTime;
+    double k = cachedAdvance[s];
+    double a = p.startX - chainBase[s] + k * p.startV;
+    double b = p.startV + 2 * k * p.halfAccel;
+    double c = p.halfAccel;
+    return sum0[s] + u * (a + u * (b * HALF + u * c * THIRD));
+  }
+
+  /** The chain's running sum of (x - A) (pa - E) up to {@code time} inside piece {@code p}. */
+  private double running1(TrapqMove p, int s, double time) {
+    double u = time - p.printTime;
+    double k = cachedAdvance[s];
+    double a = p.startX - chainBase[s] + k * p.startV;
+    double b = p.startV + 2 * k * p.halfAccel;
+    double c = p.halfAccel;
+    double part0 = u * (a + u * (b * HALF + u * c * THIRD));
+    double part1 = u * u * (a * HALF + u * (b * THIRD + u * c * QUARTER));
+    return sum1[s] + part1 + (p.printTime - chainAnchor[s]) * part0;
+  }
+
+  /** The tent sum over every piece under the window, one by one (where no chain spans it). */
+  private double windowSum(TrapqMove m, double center, double h) {
     double sum = integrate(m, center, center - h, center + h);
     // Walk to the neighbours the window reaches into.
     for (TrapqMove p = m.prev; p != null && p.endTime() > center - h; p = p.prev) {
@@ -108,6 +259,7 @@ public final class ExtruderKinematics extends StepperKinematics {
       cachedI0[slot] = d * (a + d * (b * HALF + d * c * THIRD));
       cachedI1[slot] = d * d * (a * HALF + d * (b * THIRD + d * c * QUARTER));
       cachedSeq[slot] = m.seq;
+      chainOf[slot] = 0;
     }
     return slot;
   }
