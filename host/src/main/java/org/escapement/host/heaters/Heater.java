@@ -141,19 +141,24 @@ public final class Heater implements StatusProvider, StatsSource, TemperatureSou
   }
 
   /**
-   * Target 0 and, if it is on, the output off at {@code printTime} (or right after the last
-   * queued change) without waiting for the next reading: a restart must not leave it on.
+   * Target 0 and, if it is on, the output off at {@code printTime} without waiting for the
+   * next reading: a restart must not leave it on. The off comes at least one reading's delay
+   * after the last change: its command waits until the MCU has taken that change (the pin's
+   * queue), so at the same time it would arrive late and shut the MCU down.
+   *
+   * @return when the output goes off (printTime if it is off already)
    */
-  void turnOffAt(double printTime) {
+  double turnOffAt(double printTime) {
     targetTemp = 0;
     if (lastPwmValue == 0) {
-      return; // already off (and nothing extra on the wire, as in Klipper)
+      return printTime; // already off (and nothing extra on the wire, as in Klipper)
     }
-    double t = Math.max(printTime, lastPwmTime);
+    double t = Math.max(printTime, lastPwmTime + pwmDelay);
     lastPwmValue = 0;
     lastPwmTime = t;
     nextPwmTime = t + MAX_HEAT_TIME - (3 * pwmDelay + 0.001);
     output.setPwm(t, 0);
+    return t;
   }
 
   private void temperatureCallback(double readTime, double celsius) {

@@ -55,8 +55,7 @@ public final class Heaters implements StatusProvider {
     gcode.register("TURN_OFF_HEATERS", c -> turnOffAllHeaters(), false, "Turn off all heaters");
     gcode.register("M105", this::cmdM105, true, null);
     // Off at the end of the queued moves, before the host lets go of the MCUs.
-    printer.onEvent("gcode:request_restart",
-        printTime -> heaters.values().forEach(h -> h.turnOffAt((Double) printTime)));
+    printer.onEvent("gcode:request_restart", printTime -> turnOffForRestart((Double) printTime));
     printer.onEvent(Printer.Event.READY, this::ready);
     printer.onEvent(Printer.Event.ANALYZE_SHUTDOWN, this::explainAdcShutdown);
   }
@@ -252,6 +251,21 @@ public final class Heaters implements StatusProvider {
 
   public Map<String, Heater> heaters() {
     return java.util.Collections.unmodifiableMap(heaters);
+  }
+
+  /**
+   * Every heater off from {@code printTime} on; the restart waits for the toolhead, so its
+   * clock is moved on to the last of them: the host lets go of the MCUs only once they are
+   * off.
+   */
+  private void turnOffForRestart(double printTime) {
+    double last = printTime;
+    for (Heater h : heaters.values()) {
+      last = Math.max(last, h.turnOffAt(printTime));
+    }
+    if (last > printTime) {
+      timing.dwell(last - printTime);
+    }
   }
 
   public void turnOffAllHeaters() {

@@ -42,6 +42,16 @@ public final class ToolheadTiming {
     return lastTime;
   }
 
+  /** Moves the toolhead's clock on by {@code seconds} (nothing to wait for without one). */
+  public void dwell(double seconds) {
+    Toolhead th = toolhead();
+    if (th != null) {
+      th.dwell(seconds);
+    } else {
+      lastTime = lastMoveTime() + seconds;
+    }
+  }
+
   /** Runs {@code callback} with the print time at which the moves queued so far end. */
   public void registerLookaheadCallback(DoubleConsumer callback) {
     Toolhead th = toolhead();
