@@ -48,6 +48,9 @@ public final class ExtruderKinematics extends StepperKinematics {
   private final double[] own1 = new double[CACHE_SIZE];
   private final TrapqMove[] chainWalk = new TrapqMove[MAX_CHAIN_WALK + 1];
   private long chains;
+  /** The two results of {@link #running}. */
+  private double run0;
+  private double run1;
   private double halfSmoothTime;
   private double invHalfSmoothTime2;
   private final List<AdvanceChange> advances = new ArrayList<>();
@@ -109,12 +112,15 @@ public final class ExtruderKinematics extends StepperKinematics {
         // Left half: integral of (pa - E) (h - t + x) = (h - t + A) * L0 + L1; right half:
         // (h + t - A) * R0 - R1, with L and R the differences of the running sums.
         double a = chainAnchor[sc];
-        double q0Lo = running0(lo, sl, center - h);
-        double q0Mid = running0(m, sc, center);
-        double q0Hi = running0(hi, sh, center + h);
-        double q1Lo = running1(lo, sl, center - h);
-        double q1Mid = running1(m, sc, center);
-        double q1Hi = running1(hi, sh, center + h);
+        running(lo, sl, center - h);
+        double q0Lo = run0;
+        double q1Lo = run1;
+        running(m, sc, center);
+        double q0Mid = run0;
+        double q1Mid = run1;
+        running(hi, sh, center + h);
+        double q0Hi = run0;
+        double q1Hi = run1;
         double left = (h - center + a) * (q0Mid - q0Lo) + (q1Mid - q1Lo);
         double right = (h + center - a) * (q0Hi - q0Mid) - (q1Hi - q1Mid);
         // The tent's weights add up to h^2, so the base comes back whole.
@@ -192,39 +198,39 @@ public final class ExtruderKinematics extends StepperKinematics {
             + (prev.printTime - chainAnchor[prevSlot]) * own0[prevSlot];
       }
       // The piece's own integrals of (pa - E) and of u (pa - E), u the time into it.
-      double d = p.moveT;
       double k = cachedAdvance[s];
       double a = p.startX - chainBase[s] + k * p.startV;
       double b = p.startV + 2 * k * p.halfAccel;
-      double c = p.halfAccel;
-      own0[s] = d * (a + d * (b * HALF + d * c * THIRD));
-      own1[s] = d * d * (a * HALF + d * (b * THIRD + d * c * QUARTER));
+      own0[s] = moment0(a, b, p.halfAccel, p.moveT);
+      own1[s] = moment1(a, b, p.halfAccel, p.moveT);
       chainWalk[i] = null;
       prevSlot = s;
     }
     return slot;
   }
 
-  /** The chain's running sum of (pa - E) up to {@code time} inside piece {@code p}. */
-  private double running0(TrapqMove p, int s, double time) {
+  /**
+   * The chain's running sums up to {@code time} inside piece {@code p} (slot {@code s}): of
+   * (pa - E) into {@link #run0}, of (x - A) (pa - E) into {@link #run1}.
+   */
+  private void running(TrapqMove p, int s, double time) {
     double u = time - p.printTime;
     double k = cachedAdvance[s];
     double a = p.startX - chainBase[s] + k * p.startV;
     double b = p.startV + 2 * k * p.halfAccel;
-    double c = p.halfAccel;
-    return sum0[s] + u * (a + u * (b * HALF + u * c * THIRD));
+    double part0 = moment0(a, b, p.halfAccel, u);
+    run0 = sum0[s] + part0;
+    run1 = sum1[s] + moment1(a, b, p.halfAccel, u) + (p.printTime - chainAnchor[s]) * part0;
   }
 
-  /** The chain's running sum of (x - A) (pa - E) up to {@code time} inside piece {@code p}. */
-  private double running1(TrapqMove p, int s, double time) {
-    double u = time - p.printTime;
-    double k = cachedAdvance[s];
-    double a = p.startX - chainBase[s] + k * p.startV;
-    double b = p.startV + 2 * k * p.halfAccel;
-    double c = p.halfAccel;
-    double part0 = u * (a + u * (b * HALF + u * c * THIRD));
-    double part1 = u * u * (a * HALF + u * (b * THIRD + u * c * QUARTER));
-    return sum1[s] + part1 + (p.printTime - chainAnchor[s]) * part0;
+  /** Integral over [0, u] of (a + b x + c x^2) dx. */
+  private static double moment0(double a, double b, double c, double u) {
+    return u * (a + u * (b * HALF + u * c * THIRD));
+  }
+
+  /** Integral over [0, u] of x (a + b x + c x^2) dx. */
+  private static double moment1(double a, double b, double c, double u) {
+    return u * u * (a * HALF + u * (b * THIRD + u * c * QUARTER));
   }
 
   /** The tent sum over every piece under the window, one by one (where no chain spans it). */
@@ -256,8 +262,8 @@ public final class ExtruderKinematics extends StepperKinematics {
       double c = m.halfAccel;
       double d = m.moveT;
       cachedAdvance[slot] = k;
-      cachedI0[slot] = d * (a + d * (b * HALF + d * c * THIRD));
-      cachedI1[slot] = d * d * (a * HALF + d * (b * THIRD + d * c * QUARTER));
+      cachedI0[slot] = moment0(a, b, c, d);
+      cachedI1[slot] = moment1(a, b, c, d);
       cachedSeq[slot] = m.seq;
       chainOf[slot] = 0;
     }

@@ -104,25 +104,43 @@ class ExtruderKinematicsTest {
     return advanced(m, x, changeTimes, advances) * (h - Math.abs(t - x));
   }
 
+  /** What {@code ek} makes of the trapq at print time {@code t}. */
+  static double position(ExtruderKinematics ek, List<TrapqMove> moves, double t) {
+    TrapqMove m = pieceAt(moves, t);
+    return ek.calcPosition(m, t - m.printTime);
+  }
+
+  /** The position at {@code t} agrees with the definition to a nanometre. */
+  static void assertExact(ExtruderKinematics ek, List<TrapqMove> moves, double t, double h,
+      double[] changeTimes, double[] advances) {
+    assertThat(position(ek, moves, t)).as("at %s", t)
+        .isCloseTo(numeric(moves, t, h, changeTimes, advances), within(1e-9));
+  }
+
+  /** An extruder on {@code tq} with advance {@code k} and half smooth time {@code h}. */
+  static ExtruderKinematics extruder(Trapq tq, double k, double h) {
+    ExtruderKinematics ek = new ExtruderKinematics();
+    ek.setTrapq(tq, 0.01);
+    ek.setPressureAdvance(0, k, 2 * h);
+    return ek;
+  }
+
   @Test
   void positionIsTheTentAverageOfTheAdvancedFilamentPosition() {
     Random rnd = new Random(7);
     Trapq tq = randomMoves(rnd, 60);
-    ExtruderKinematics ek = new ExtruderKinematics();
-    ek.setTrapq(tq, 0.01);
     double h = 0.02;
-    ek.setPressureAdvance(0, 0.05, 2 * h);
+    ExtruderKinematics ek = extruder(tq, 0.05, h);
     List<TrapqMove> moves = tq.moves();
     double first = moves.get(1).printTime + h;
     double last = moves.get(moves.size() - 2).endTime() - h;
+    double[] zero = {0};
+    double[] k = {0.05};
     for (int i = 0; i < 300; i++) {
       double t = first + rnd.nextDouble() * (last - first);
-      TrapqMove m = pieceAt(moves, t);
-      double expected = numeric(moves, t, h, new double[] {0}, new double[] {0.05});
       // Twice: the second answer comes from the cached piece moments.
-      assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
-          .isCloseTo(expected, within(1e-9));
-      assertThat(ek.calcPosition(m, t - m.printTime)).isCloseTo(expected, within(1e-9));
+      assertExact(ek, moves, t, h, zero, k);
+      assertExact(ek, moves, t, h, zero, k);
     }
   }
 
@@ -130,31 +148,23 @@ class ExtruderKinematicsTest {
   void anAdvanceChangeAppliesToPiecesStartingFromItsTime() {
     Random rnd = new Random(11);
     Trapq tq = randomMoves(rnd, 60);
-    ExtruderKinematics ek = new ExtruderKinematics();
-    ek.setTrapq(tq, 0.01);
     double h = 0.015;
+    ExtruderKinematics ek = extruder(tq, 0.04, h);
     List<TrapqMove> moves = tq.moves();
     double first = moves.get(1).printTime + h;
     double last = moves.get(moves.size() - 2).endTime() - h;
     double change = moves.get(moves.size() / 2).printTime;
-    ek.setPressureAdvance(0, 0.04, 2 * h);
-    // Positions before the change are asked for (and cached) first, as steps would be.
-    TrapqMove early = pieceAt(moves, first);
-    double before = ek.calcPosition(early, first - early.printTime);
-    // And one after the change time, whose answer the change must then alter.
-    TrapqMove late = pieceAt(moves, last);
-    ek.calcPosition(late, last - late.printTime);
+    // Positions before the change are asked for (and cached) first, as steps would be,
+    // and one after the change time, whose answer the change must then alter.
+    double before = position(ek, moves, first);
+    position(ek, moves, last);
     ek.setPressureAdvance(change, 0.2, 2 * h);
     double[] times = {0, change};
     double[] ks = {0.04, 0.2};
     assertThat(before).isCloseTo(numeric(moves, first, h, times, ks), within(1e-9));
-    assertThat(ek.calcPosition(late, last - late.printTime))
-        .isCloseTo(numeric(moves, last, h, times, ks), within(1e-9));
+    assertExact(ek, moves, last, h, times, ks);
     for (int i = 0; i < 200; i++) {
-      double t = first + rnd.nextDouble() * (last - first);
-      TrapqMove m = pieceAt(moves, t);
-      assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
-          .isCloseTo(numeric(moves, t, h, times, ks), within(1e-9));
+      assertExact(ek, moves, first + rnd.nextDouble() * (last - first), h, times, ks);
     }
   }
 
@@ -164,10 +174,8 @@ class ExtruderKinematicsTest {
     // way, and windows across a restart are summed piece by piece.
     Random rnd = new Random(5);
     Trapq tq = randomMoves(rnd, 500, 4000);
-    ExtruderKinematics ek = new ExtruderKinematics();
-    ek.setTrapq(tq, 0.01);
     double h = 0.02;
-    ek.setPressureAdvance(0, 0.05, 2 * h);
+    ExtruderKinematics ek = extruder(tq, 0.05, h);
     List<TrapqMove> moves = tq.moves();
     double first = moves.get(1).printTime + h;
     double last = moves.get(moves.size() - 2).endTime() - h;
@@ -175,16 +183,10 @@ class ExtruderKinematicsTest {
     double[] k = {0.05};
     // In time order, as steps are generated, then once more at random.
     for (int i = 0; i <= 3000; i++) {
-      double t = first + (last - first) * i / 3000;
-      TrapqMove m = pieceAt(moves, t);
-      assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
-          .isCloseTo(numeric(moves, t, h, zero, k), within(1e-9));
+      assertExact(ek, moves, first + (last - first) * i / 3000, h, zero, k);
     }
     for (int i = 0; i < 300; i++) {
-      double t = first + rnd.nextDouble() * (last - first);
-      TrapqMove m = pieceAt(moves, t);
-      assertThat(ek.calcPosition(m, t - m.printTime)).as("at %s", t)
-          .isCloseTo(numeric(moves, t, h, zero, k), within(1e-9));
+      assertExact(ek, moves, first + rnd.nextDouble() * (last - first), h, zero, k);
     }
   }
 }
