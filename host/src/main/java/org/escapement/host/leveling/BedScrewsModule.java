@@ -3,7 +3,6 @@ package org.escapement.host.leveling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.escapement.host.config.Bounds;
 import org.escapement.host.config.ConfigError;
@@ -26,9 +25,6 @@ import org.escapement.host.printer.StatusProvider;
  * the fine pass, goes back to the coarse pass's first screw.
  */
 public final class BedScrewsModule implements StatusProvider {
-  /** A place to put the nozzle, and the screw's name for the messages. */
-  private record Screw(double x, double y, String name) {}
-
   private final Printer printer;
   private final GCodeDispatch gcode;
   private final List<Screw> coarse = new ArrayList<>();
@@ -44,19 +40,12 @@ public final class BedScrewsModule implements StatusProvider {
 
   public BedScrewsModule(Printer printer, ConfigSection section) {
     this.printer = printer;
-    for (int i = 1; i < 100; i++) {
-      String prefix = "screw" + i;
-      if (section.get(prefix, null) == null) {
-        break;
-      }
-      List<Double> at = section.getFloatList(prefix, null, ",", 2);
-      String name = section.get(prefix + "_name",
-          String.format(Locale.ROOT, "screw at %.3f,%.3f", at.get(0), at.get(1)));
-      coarse.add(new Screw(at.get(0), at.get(1), name));
-      String fineOption = prefix + "_fine_adjust";
+    coarse.addAll(Screw.fromConfig(section));
+    for (int i = 0; i < coarse.size(); i++) {
+      String fineOption = "screw" + (i + 1) + "_fine_adjust";
       if (section.get(fineOption, null) != null) {
         List<Double> f = section.getFloatList(fineOption, null, ",", 2);
-        fine.add(new Screw(f.get(0), f.get(1), name));
+        fine.add(new Screw(f.get(0), f.get(1), coarse.get(i).name()));
       }
     }
     if (coarse.size() < 3) {

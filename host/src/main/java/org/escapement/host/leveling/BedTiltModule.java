@@ -68,14 +68,7 @@ public final class BedTiltModule implements GCodeMove.MoveTransform {
 
   /** The plane through the probed heights: {x_adjust, y_adjust, z_adjust}. */
   static double[] fit(List<ProbeResult> positions) {
-    double[][] eqs = new double[positions.size()][];
-    double[] ans = new double[positions.size()];
-    for (int i = 0; i < positions.size(); i++) {
-      ProbeResult p = positions.get(i);
-      eqs[i] = new double[] {1.0, p.bedX(), p.bedY()};
-      ans[i] = p.bedZ();
-    }
-    double[] plane = LeastSquares.solve(eqs, ans);
+    double[] plane = LeastSquares.plane(positions);
     return new double[] {plane[1], plane[2], plane[0]};
   }
 

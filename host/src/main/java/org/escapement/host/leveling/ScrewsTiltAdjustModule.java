@@ -23,9 +23,6 @@ import org.escapement.host.probe.ProbePointsHelper;
  * screw, or with DIRECTION= the highest or lowest one, so that every screw turns the same way.
  */
 public final class ScrewsTiltAdjustModule implements StatusProvider {
-  /** Where a screw is and its name in the messages. */
-  private record Screw(double x, double y, String name) {}
-
   /** A thread: its pitch in mm per turn and whether tightening is clockwise. */
   record Thread(double pitch, boolean clockwise) {}
 
@@ -46,16 +43,7 @@ public final class ScrewsTiltAdjustModule implements StatusProvider {
   private String direction;
 
   public ScrewsTiltAdjustModule(Printer printer, ConfigSection section) {
-    for (int i = 1; i < 100; i++) {
-      String prefix = "screw" + i;
-      if (section.get(prefix, null) == null) {
-        break;
-      }
-      List<Double> at = section.getFloatList(prefix, null, ",", 2);
-      String name = section.get(prefix + "_name",
-          String.format(Locale.ROOT, "screw at %.3f,%.3f", at.get(0), at.get(1)));
-      screws.add(new Screw(at.get(0), at.get(1), name));
-    }
+    screws.addAll(Screw.fromConfig(section));
     if (screws.size() < 3) {
       throw new ConfigError("screws_tilt_adjust: Must have at least three screws");
     }

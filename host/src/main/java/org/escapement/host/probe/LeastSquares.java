@@ -1,5 +1,8 @@
 package org.escapement.host.probe;
 
+import java.util.List;
+import org.escapement.host.motion.ProbeResult;
+
 /**
  * The least-squares solution of an overdetermined linear system A·x ≈ b, through the normal
  * equations (AᵀA)·x = Aᵀb solved by Gaussian elimination with partial pivoting. An unknown
@@ -7,6 +10,18 @@ package org.escapement.host.probe;
  */
 public final class LeastSquares {
   private LeastSquares() {}
+
+  /** The plane z = c + x dx + y dy through the probed heights, least squares: {c, dx, dy}. */
+  public static double[] plane(List<ProbeResult> points) {
+    double[][] eqs = new double[points.size()][];
+    double[] ans = new double[points.size()];
+    for (int i = 0; i < points.size(); i++) {
+      ProbeResult p = points.get(i);
+      eqs[i] = new double[] {1.0, p.bedX(), p.bedY()};
+      ans[i] = p.bedZ();
+    }
+    return solve(eqs, ans);
+  }
 
   /**
    * @param a one row per equation, one column per unknown

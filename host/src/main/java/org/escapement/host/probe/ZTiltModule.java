@@ -41,14 +41,7 @@ public final class ZTiltModule implements StatusProvider {
 
   /** Each motor's adjustment: the fitted plane's height at its pivot. */
   static double[] adjustments(List<ProbeResult> positions, List<double[]> zPositions) {
-    double[][] eqs = new double[positions.size()][];
-    double[] ans = new double[positions.size()];
-    for (int i = 0; i < positions.size(); i++) {
-      ProbeResult p = positions.get(i);
-      eqs[i] = new double[] {1.0, p.bedX(), p.bedY()};
-      ans[i] = p.bedZ();
-    }
-    double[] plane = LeastSquares.solve(eqs, ans);
+    double[] plane = LeastSquares.plane(positions);
     System.getLogger("probe").log(System.Logger.Level.INFO, String.format(Locale.ROOT,
         "Calculated bed tilt parameters: x_adjust=%.6f y_adjust=%.6f z_adjust=%.6f", plane[1],
         plane[2], plane[0]));
