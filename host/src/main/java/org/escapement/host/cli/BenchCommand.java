@@ -279,7 +279,9 @@ public final class BenchCommand implements Runnable {
           java.add("@" + launcherOptions);
         }
         Path jar = ownJar();
-        Path aot = aotCache(jar);
+        // The class cache this process was started with: the launcher's, fresh for this jar.
+        String aotProperty = System.getProperty("escapement.aotCache");
+        Path aot = aotProperty != null ? Path.of(aotProperty) : null;
         if (aot != null) {
           java.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
         }
@@ -375,16 +377,6 @@ public final class BenchCommand implements Runnable {
       } else {
         out.printf(Locale.ROOT, row, name, String.format(Locale.ROOT, fmt, ours));
       }
-    }
-
-    /**
-     * The launcher's AOT cache for this jar, if it made one since the jar was built: our runs
-     * start as the launcher starts them.
-     */
-    private static Path aotCache(Path jar) throws IOException {
-      Path aot = jar.resolveSibling("escapement-host.aot");
-      return !"off".equals(System.getenv("ESCAPEMENT_AOT")) && Files.isRegularFile(aot) && Files.getLastModifiedTime(aot)
-          .compareTo(Files.getLastModifiedTime(jar)) > 0 ? aot : null;
     }
 
     private static Path ownJar() throws Exception {
