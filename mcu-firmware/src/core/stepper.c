@@ -2,6 +2,9 @@
 //
 // A move (interval, count, add) steps at t0 + interval, then every interval ticks with
 // interval += add after each step, where t0 is the previous step (or reset_step_clock).
+// queue_step2 (ours, not Klipper's) adds add2: add += add2 after each step as well, so a
+// move can follow a changing acceleration, and gives its first interval relative to the
+// interval the previous move would have gone on with, which is usually close to it.
 // Three ways to make the pulses, chosen at config_stepper:
 //   edge   - invert_step=-1: toggle the pin once per step (drivers that count both edges);
 //   inline - short pulses on boards that set CONFIG_STEPPER_INLINE_UNSTEP_TICKS (AVR): one
@@ -21,7 +24,7 @@ DECL_CONSTANT("STEPPER_OPTIMIZED_UNSTEP", CONFIG_STEPPER_INLINE_UNSTEP_TICKS);
 struct stepper_move {
     struct move_node node;
     uint32_t interval;
-    int16_t add;
+    int16_t add, add2;
     uint16_t count;
     uint8_t dir;
 };
@@ -29,7 +32,8 @@ struct stepper_move {
 struct stepper {
     struct timer timer;
     uint32_t interval;        // from the pending step to the one after it
-    int16_t add;
+    int16_t add, add2;
+    uint32_t next_interval;   // what the last queued move's interval would go on to be
     uint16_t count;           // steps of the loaded move not yet finished
     uint32_t pulse_ticks;
     struct gpio_out step_pin, dir_pin;
@@ -67,12 +71,13 @@ stepper_load_next(struct stepper *s, uint32_t min_next_time, uint_fast8_t was_ac
     struct stepper_move *m = container_of(move_queue_pop(&s->mq), struct stepper_move, node);
     uint32_t interval = m->interval;
     uint16_t count = m->count;
-    int16_t add = m->add;
+    int16_t add = m->add, add2 = m->add2;
     uint8_t dir = m->dir;
     move_free(m);
 
     s->count = count;
-    s->add = add;
+    s->add = add + add2;
+    s->add2 = add2;
     s->interval = interval + add;
     s->position += dir ? (int32_t)count : -(int32_t)count;
     uint32_t step_time;
@@ -113,6 +118,7 @@ stepper_event_edge(struct timer *t)
         s->count = count;
         s->timer.waketime += s->interval;
         s->interval += s->add;
+        s->add += s->add2;
         return SF_RESCHEDULE;
     }
     return stepper_load_next(s, s->timer.waketime + s->pulse_ticks, 1);
@@ -132,7 +138,7 @@ static uint_fast8_t stepper_stay_alone(struct stepper *s, uint16_t limit);
 static inline int
 stay_eligible(struct stepper *s)
 {
-    return !s->add && s->count > 1 && s->interval <= STAY_TICKS;
+    return !s->add && !s->add2 && s->count > 1 && s->interval <= STAY_TICKS;
 }
 
 static uint_fast8_t
@@ -149,6 +155,7 @@ stepper_event_inline(struct timer *t)
     s->count = count;
     s->timer.waketime += s->interval;
     s->interval += s->add;
+    s->add += s->add2;
     uint16_t pulse = s->pulse_ticks;
     while ((uint16_t)(timer_read_low16() - edge) < pulse)
         ;
@@ -288,6 +295,7 @@ stepper_event_unstep(struct timer *t)
         uint32_t step_time = s->step_time + s->interval;
         s->step_time = step_time;
         s->interval += s->add;
+        s->add += s->add2;
         // A late step moves out to keep the low phase as long as the pulse.
         s->timer.waketime = timer_is_before(step_time, min_next_time)
             ? min_next_time : step_time;
@@ -339,17 +347,22 @@ stepper_oid_lookup(uint8_t oid)
     return oid_lookup(oid, &stepper_kind);
 }
 
-void
-command_queue_step(uint32_t *args)
+// Queues a move; the stepper's interval and add evolve as described at the top.
+static void
+stepper_queue_move(struct stepper *s, uint32_t interval, uint16_t count, int16_t add,
+                   int16_t add2)
 {
-    struct stepper *s = stepper_oid_lookup(args[0]);
-    uint16_t count = args[2];
     if (!count)
         shutdown("Invalid count parameter");
     struct stepper_move *m = move_alloc();
-    m->interval = args[1];
+    m->interval = interval;
     m->count = count;
-    m->add = args[3];
+    m->add = add;
+    m->add2 = add2;
+    // interval + count*add + add2*count*(count-1)/2, in the same wrapping arithmetic.
+    uint32_t pairs = (uint32_t)count * (count - 1) / 2;
+    s->next_interval = interval + (uint32_t)count * (uint32_t)(int32_t)add
+        + pairs * (uint32_t)(int32_t)add2;
     irq_disable();
     uint8_t flags = s->flags;
     m->dir = (flags & SF_NEXT_DIR) ? SF_DIR : 0;
@@ -364,7 +377,22 @@ command_queue_step(uint32_t *args)
     }
     irq_enable();
 }
+
+void
+command_queue_step(uint32_t *args)
+{
+    stepper_queue_move(stepper_oid_lookup(args[0]), args[1], args[2], args[3], 0);
+}
 DECL_COMMAND(command_queue_step, "queue_step oid=%c interval=%u count=%hu add=%hi");
+
+void
+command_queue_step2(uint32_t *args)
+{
+    struct stepper *s = stepper_oid_lookup(args[0]);
+    stepper_queue_move(s, s->next_interval + args[1], args[2], args[3], args[4]);
+}
+DECL_COMMAND(command_queue_step2, "queue_step2 oid=%c interval_delta=%i count=%hu add=%hi"
+             " add2=%hi");
 
 void
 command_set_next_step_dir(uint32_t *args)
@@ -385,6 +413,7 @@ command_reset_step_clock(uint32_t *args)
     if (s->count)
         shutdown("Can't reset time when stepper active");
     s->step_time = s->timer.waketime = clock;
+    s->next_interval = 0;
     s->flags &= ~SF_NEED_RESET;
     irq_enable();
 }

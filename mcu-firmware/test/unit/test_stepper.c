@@ -76,6 +76,84 @@ TEST(full_mode_steps_follow_interval_and_add_exactly)
     CHECK_EQ(position(), 70);
 }
 
+// Step times of queue_step2 moves worked out the slow way: interval, add and add2 evolve
+// one step at a time, and each move's first interval is relative to the one before.
+static int
+expected_cubic(uint32_t t0, const int32_t (*moves)[4], int nmoves, uint32_t *want)
+{
+    uint32_t t = t0, next_interval = 0;
+    int n = 0, i, k;
+    for (i = 0; i < nmoves; i++) {
+        uint32_t interval = next_interval + (uint32_t)moves[i][0];
+        int32_t add = moves[i][2];
+        for (k = 0; k < moves[i][1]; k++) {
+            t += interval;
+            want[n++] = t;
+            interval += add;
+            add += moves[i][3];
+        }
+        next_interval = interval;
+    }
+    return n;
+}
+
+static void
+check_cubic_moves(const char *config, int level)
+{
+    static const int32_t moves[3][4] = {
+        // interval_delta, count, add, add2
+        {30000, 60, -400, 9},
+        {-150, 25, 20, -3},
+        {700, 1, 0, 0},
+    };
+    static uint32_t want[100], at[200];
+    setup(config);
+    mcu_send("reset_step_clock oid=0 clock=1000000");
+    mcu_send("set_next_step_dir oid=0 dir=1");
+    int i;
+    for (i = 0; i < 3; i++)
+        mcu_send("queue_step2 oid=0 interval_delta=%d count=%d add=%d add2=%d", (int)moves[i][0],
+                 (int)moves[i][1], (int)moves[i][2], (int)moves[i][3]);
+    mcu_run_until(10000000);
+    int n = expected_cubic(1000000, moves, 3, want);
+    int m = edges(STEP, level, at, 200);
+    CHECK_EQ(m, n);
+    for (i = 0; i < n && i < m; i++)
+        if (at[i] != want[i]) {
+            CHECK_EQ(at[i], want[i]);
+            break;
+        }
+    CHECK_EQ(position(), n);
+}
+
+TEST(queue_step2_follows_add2_and_relative_intervals_in_full_mode)
+{
+    check_cubic_moves("config_stepper oid=0 step_pin=10 dir_pin=11 invert_step=0"
+                      " step_pulse_ticks=100", 1);
+}
+
+TEST(queue_step2_follows_add2_and_relative_intervals_in_edge_mode)
+{
+    check_cubic_moves("config_stepper oid=0 step_pin=10 dir_pin=11 invert_step=-1"
+                      " step_pulse_ticks=0", -1);
+}
+
+TEST(reset_step_clock_makes_the_next_queue_step2_interval_absolute)
+{
+    setup("config_stepper oid=0 step_pin=10 dir_pin=11 invert_step=0 step_pulse_ticks=50");
+    mcu_send("reset_step_clock oid=0 clock=1000000");
+    mcu_send("queue_step2 oid=0 interval_delta=10000 count=3 add=1000 add2=0");
+    mcu_run_until(2000000);
+    // That move would go on with 13000; after a reset the delta is the interval itself.
+    mcu_send("reset_step_clock oid=0 clock=3000000");
+    mcu_send("queue_step2 oid=0 interval_delta=5000 count=2 add=0 add2=0");
+    mcu_run_until(4000000);
+    static uint32_t at[10];
+    CHECK_EQ(edges(STEP, 1, at, 10), 5);
+    CHECK_EQ(at[3], 3005000);
+    CHECK_EQ(at[4], 3010000);
+}
+
 TEST(edge_mode_toggles_once_per_step)
 {
     setup("config_stepper oid=0 step_pin=10 dir_pin=11 invert_step=-1 step_pulse_ticks=0");
