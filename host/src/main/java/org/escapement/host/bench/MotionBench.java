@@ -84,6 +84,7 @@ public final class MotionBench {
     int size;
     long position;
     long lastClock;
+    long nextInterval; // what queue_step2's interval_delta is relative to
     boolean dirPositive = true;
 
     void add(long clock) {
@@ -119,7 +120,7 @@ public final class MotionBench {
   }
 
   /**
-   * Decodes a batch output and replays every stepper's queue_step commands into step clocks
+   * Decodes a batch output and replays every stepper's queue_step(2) commands into step clocks
    * (interval first, then interval + add after each step, as the MCU runs them). Steppers are
    * named by their step pin, which two hosts configuring the same printer agree on even when
    * their oids differ.
@@ -147,24 +148,31 @@ public final class MotionBench {
             case "reset_step_clock" -> {
               StepTrack t = track(byOid, m);
               t.lastClock = extend(t.lastClock, m.getLong("clock"));
+              t.nextInterval = 0;
               counts[2] += size;
             }
             case "set_next_step_dir" -> {
               track(byOid, m).dirPositive = m.getLong("dir") != 0;
               counts[2] += size;
             }
-            case "queue_step" -> {
+            case "queue_step", "queue_step2" -> {
               StepTrack t = track(byOid, m);
-              long interval = m.getLong("interval");
+              boolean second = m.name().equals("queue_step2");
+              long interval = second
+                  ? (t.nextInterval + m.getLong("interval_delta")) & 0xffffffffL
+                  : m.getLong("interval");
               int count = m.getInt("count");
               long add = m.getLong("add");
+              long add2 = second ? m.getLong("add2") : 0;
               long clock = t.lastClock;
               for (int i = 0; i < count; i++) {
                 clock += interval;
                 t.add(clock);
                 interval += add;
+                add += add2;
               }
               t.lastClock = clock;
+              t.nextInterval = interval;
               t.position += t.dirPositive ? count : -count;
               counts[0] += count;
               counts[1]++;

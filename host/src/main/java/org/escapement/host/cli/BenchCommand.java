@@ -357,7 +357,7 @@ public final class BenchCommand implements Runnable {
       line(out, row, "output bytes", ow.bytes(), tw == null ? 0 : tw.bytes(), "%,.0f",
           tw != null);
       line(out, row, "steps", ow.steps(), tw == null ? 0 : tw.steps(), "%,.0f", tw != null);
-      line(out, row, "queue_step messages", ow.queueSteps(), tw == null ? 0
+      line(out, row, "queue_step(2) messages", ow.queueSteps(), tw == null ? 0
           : tw.queueSteps(), "%,.0f", tw != null);
       line(out, row, "step message bytes/step", ow.stepMessageBytesPerStep(), tw == null ? 0
           : tw.stepMessageBytesPerStep(), "%.4f", tw != null);

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.escapement.host.mcu.Mcu;
+import org.escapement.host.motion.steps.BisectCompressor;
 import org.escapement.host.motion.steps.Compressor;
+import org.escapement.host.motion.steps.CubicCompressor;
 import org.escapement.host.motion.steps.StepCompress;
 import org.escapement.host.motion.steps.StepperKinematics;
 import org.escapement.host.motion.steps.StepperSync;
@@ -64,8 +66,6 @@ public final class MotionQueuing implements StatsSource {
   private double needStepGenTime;
   private double clearHistoryTime;
   private final List<Double> dripStartTimes = new ArrayList<>();
-  private java.util.function.IntFunction<Compressor> compressorFactory =
-      org.escapement.host.motion.steps.BisectCompressor::new;
 
   public MotionQueuing(Printer printer, Mcu mainMcu) {
     this.printer = printer;
@@ -103,14 +103,13 @@ public final class MotionQueuing implements StatsSource {
     return syncs.computeIfAbsent(mcu, StepperSync::new).addEmitter(name);
   }
 
-  /** A compressor for the given error bound (in MCU ticks). */
-  public Compressor compressorFor(int maxErrorTicks) {
-    return compressorFactory.apply(maxErrorTicks);
-  }
-
-  /** Which step compressor new steppers get (benchmarks compare them). */
-  public void setCompressorFactory(java.util.function.IntFunction<Compressor> factory) {
-    compressorFactory = factory;
+  /**
+   * A compressor for the given error bound (in MCU ticks); {@code queueStep2}: for an MCU
+   * that has queue_step2 (an add2 term).
+   */
+  public Compressor compressorFor(int maxErrorTicks, boolean queueStep2) {
+    return queueStep2 ? new CubicCompressor(maxErrorTicks)
+        : new BisectCompressor(maxErrorTicks);
   }
 
   /** Called by each MCU once configured: its move queue size and clock rate. */

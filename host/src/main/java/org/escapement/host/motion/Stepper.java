@@ -202,7 +202,9 @@ public final class Stepper implements org.escapement.host.mcu.TriggerStepper {
         "stepper_position oid=%c pos=%i", (long) oid);
     int maxError = (int) mcu.secondsToClock(mcu.maxStepperError());
     MotionQueuing mq = Toolhead.motionQueuing(printer);
-    emitter.stepCompress().setup(maxError, mq.compressorFor(maxError));
+    // Our firmware's queue_step2 takes fewer bytes; Klipper's firmware gets queue_step.
+    boolean queueStep2 = mcu.tryLookupCommand(StepperSync.QUEUE_STEP2) != null;
+    emitter.stepCompress().setup(maxError, mq.compressorFor(maxError, queueStep2), queueStep2);
   }
 
   // ---- kinematics and positions ----

@@ -18,6 +18,7 @@ public final class StepTimeline {
     public final List<Integer> dirs = new ArrayList<>();
     public long position;
     long clock;
+    long nextInterval; // queue_step2's interval_delta is taken from this
     int dir;
   }
 
@@ -41,23 +42,30 @@ public final class StepTimeline {
           pinOfOid.put(kv.get("oid"), kv.get("step_pin"));
           byPin.put(kv.get("step_pin"), new Steps());
         }
-        case "queue_step" -> {
+        case "queue_step", "queue_step2" -> {
           Steps s = byPin.get(pinOfOid.get(kv.get("oid")));
-          long interval = Long.parseLong(kv.get("interval"));
+          long interval = parts[0].equals("queue_step") ? Long.parseLong(kv.get("interval"))
+              : (s.nextInterval + Long.parseLong(kv.get("interval_delta"))) & 0xffffffffL;
           int count = Integer.parseInt(kv.get("count"));
           long add = Long.parseLong(kv.get("add"));
+          long add2 = parts[0].equals("queue_step") ? 0 : Long.parseLong(kv.get("add2"));
           for (int i = 0; i < count; i++) {
             s.clock += interval;
             interval += add;
+            add += add2;
             s.clocks.add(s.clock);
             s.dirs.add(s.dir);
             s.position += s.dir != 0 ? 1 : -1;
           }
+          s.nextInterval = interval;
         }
         case "set_next_step_dir" -> byPin.get(pinOfOid.get(kv.get("oid"))).dir =
             Integer.parseInt(kv.get("dir"));
-        case "reset_step_clock" -> byPin.get(pinOfOid.get(kv.get("oid"))).clock =
-            Long.parseLong(kv.get("clock"));
+        case "reset_step_clock" -> {
+          Steps s = byPin.get(pinOfOid.get(kv.get("oid")));
+          s.clock = Long.parseLong(kv.get("clock"));
+          s.nextInterval = 0;
+        }
         default -> { }
       }
     }

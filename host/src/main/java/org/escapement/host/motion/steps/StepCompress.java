@@ -20,7 +20,7 @@ public final class StepCompress {
 
   /** What the history knows about a sent queue_step. */
   public record History(long firstClock, long lastClock, long startPosition, int stepCount,
-      int interval, int add) {}
+      int interval, int add, int add2) {}
 
   /** Thrown when a sequence fails its own re-check: a bug, which shuts the printer down. */
   public static final class StepCompressException extends RuntimeException {
@@ -31,6 +31,8 @@ public final class StepCompress {
 
   private final String name;
   private Compressor compressor;
+  private boolean queueStep2;
+  private long nextInterval; // queue_step2: what the MCU takes an interval_delta from
   private int maxError;
   private final ArrayDeque<StepMessage> out = new ArrayDeque<>();
   private final ArrayDeque<History> history = new ArrayDeque<>(); // newest first
@@ -52,10 +54,15 @@ public final class StepCompress {
     this.name = name;
   }
 
-  /** The error bound in MCU ticks and the compressor (once the MCU's clock rate is known). */
-  public void setup(int maxErrorTicks, Compressor compressor) {
+  /**
+   * The error bound in MCU ticks and the compressor (once the MCU's clock rate is known);
+   * with {@code queueStep2} the sequences go out as queue_step2, else as queue_step (and
+   * must then have no add2).
+   */
+  public void setup(int maxErrorTicks, Compressor compressor, boolean queueStep2) {
     this.maxError = maxErrorTicks;
     this.compressor = compressor;
+    this.queueStep2 = queueStep2;
   }
 
   public String name() {
@@ -160,7 +167,7 @@ public final class StepCompress {
     flushQueue(Long.MAX_VALUE);
     sdir = dir;
     out.add(new StepMessage(StepMessage.Kind.SET_DIR, 0, lastStepClock, dir ^ (invertDir ? 1 : 0),
-        0, 0));
+        0, 0, 0));
   }
 
   // ---- compressing ----
@@ -215,11 +222,13 @@ public final class StepCompress {
   private void check(StepSequence s) {
     if (s.count() <= 0 || s.count() > windows.size() || s.count() > 65535
         || (s.interval() == 0 && s.add() == 0 && s.count() > 1) || s.interval() < 0
-        || s.add() < Short.MIN_VALUE || s.add() > Short.MAX_VALUE) {
-      throw new StepCompressException(String.format("stepcompress %s i=%d c=%d a=%d: Invalid"
-          + " sequence", name, s.interval(), s.count(), s.add()));
+        || s.add() < Short.MIN_VALUE || s.add() > Short.MAX_VALUE
+        || (s.add2() != 0 && !(queueStep2 && CubicCompressor.runnable(s)))) {
+      throw new StepCompressException(String.format("stepcompress %s i=%d c=%d a=%d a2=%d:"
+          + " Invalid sequence", name, s.interval(), s.count(), s.add(), s.add2()));
     }
     long interval = s.interval();
+    long add = s.add();
     long p = 0;
     StepTimingHistogram histogram = StepTimingHistogram.active();
     for (int i = 0; i < s.count(); i++) {
@@ -237,18 +246,26 @@ public final class StepCompress {
             + " %d: interval overflow %d", name, s.interval(), s.count(), s.add(), i + 1,
             interval));
       }
-      interval += s.add();
+      interval += add;
+      add += s.add2();
     }
   }
 
   private void sendSequence(long firstClock, StepSequence s, boolean far) {
     long lastClock = firstClock + s.reach() - s.interval();
     long req = far ? firstClock : lastStepClock;
-    out.add(new StepMessage(StepMessage.Kind.QUEUE_STEP, lastStepClock == 0 ? 1 : lastStepClock,
-        req, s.interval(), s.count(), s.add()));
+    long minClock = lastStepClock == 0 ? 1 : lastStepClock;
+    if (queueStep2) {
+      out.add(new StepMessage(StepMessage.Kind.QUEUE_STEP2, minClock, req,
+          (int) (s.interval() - nextInterval), s.count(), s.add(), s.add2()));
+      nextInterval = s.nextInterval();
+    } else {
+      out.add(new StepMessage(StepMessage.Kind.QUEUE_STEP, minClock, req, s.interval(),
+          s.count(), s.add(), 0));
+    }
     int steps = sdir == 1 ? s.count() : -s.count();
     history.addFirst(new History(firstClock, lastClock, lastPosition, steps, s.interval(),
-        s.add()));
+        s.add(), s.add2()));
     lastPosition += steps;
     lastStepClock = lastClock;
   }
@@ -265,14 +282,15 @@ public final class StepCompress {
 
   /** Sends reset_step_clock, through the same ordering as steps. */
   public void queueResetClock(long reqClock, long clock) {
-    out.add(new StepMessage(StepMessage.Kind.RESET_CLOCK, reqClock, reqClock, clock, 0, 0));
+    out.add(new StepMessage(StepMessage.Kind.RESET_CLOCK, reqClock, reqClock, clock, 0, 0, 0));
+    nextInterval = 0; // the MCU forgets it too
   }
 
   /** The MCU reported its position: continue counting from it. */
   public void setLastPosition(long clock, long position) {
     flush(Long.MAX_VALUE);
     lastPosition = position;
-    history.addFirst(new History(clock, clock, position, 0, 0, 0));
+    history.addFirst(new History(clock, clock, position, 0, 0, 0, 0));
   }
 
   /** Position (in steps) at {@code clock}, from what was sent. */
@@ -288,11 +306,13 @@ public final class StepCompress {
       }
       // Inside this sequence: count the steps up to clock.
       long interval = h.interval();
+      long add = h.add();
       long ticks = clock - h.firstClock();
       int count = 1;
       long t = 0;
       while (count < Math.abs(h.stepCount())) {
-        interval += h.add();
+        interval += add;
+        add += h.add2();
         if (t + interval > ticks) {
           break;
         }

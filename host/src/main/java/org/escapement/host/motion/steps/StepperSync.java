@@ -13,6 +13,9 @@ import org.escapement.host.mcu.McuCommand;
  * freed a slot for it (a min-heap of the clocks at which the queued commands finish).
  */
 public final class StepperSync {
+  /** Our firmware's step command with an add2 term and relative intervals. */
+  public static final String QUEUE_STEP2 =
+      "queue_step2 oid=%c interval_delta=%i count=%hu add=%hi add2=%hi";
   /** One stepper's command source. */
   public static final class Emitter {
     final String name;
@@ -53,6 +56,7 @@ public final class StepperSync {
   private McuCommand queueStep;
   private McuCommand setDir;
   private McuCommand resetClock;
+  private McuCommand queueStep2;
   private double timeOffset;
   private double freq = 1;
 
@@ -79,6 +83,9 @@ public final class StepperSync {
     moveClocks = new long[Math.max(1, moveCount)];
     queue = mcu.newCommandQueue();
     queueStep = mcu.lookupCommand("queue_step oid=%c interval=%u count=%hu add=%hi", queue);
+    if (mcu.tryLookupCommand(QUEUE_STEP2) != null) {
+      queueStep2 = mcu.lookupCommand(QUEUE_STEP2, queue);
+    }
     setDir = mcu.lookupCommand("set_next_step_dir oid=%c dir=%c", queue);
     resetClock = mcu.lookupCommand("reset_step_clock oid=%c clock=%u", queue);
   }
@@ -149,6 +156,8 @@ public final class StepperSync {
     switch (m.kind()) {
       case QUEUE_STEP -> queueStep.sendTimed(minClock, m.reqClock(), e.oid, m.a(), m.b(),
           m.c());
+      case QUEUE_STEP2 -> queueStep2.sendTimed(minClock, m.reqClock(), e.oid, m.a(), m.b(),
+          m.c(), m.d());
       case SET_DIR -> setDir.sendTimed(minClock, m.reqClock(), e.oid, m.a());
       case RESET_CLOCK -> resetClock.sendTimed(minClock, m.reqClock(), e.oid, m.a());
     }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.escapement.host.motion.Trapq;
 import org.escapement.host.motion.TrapqMove;
 import org.escapement.host.motion.steps.BisectCompressor;
+import org.escapement.host.motion.steps.CubicCompressor;
 import org.escapement.host.motion.steps.IterSolve;
 import org.escapement.host.motion.steps.StepCompress;
 import org.escapement.host.motion.steps.StepMessage;
@@ -124,32 +126,48 @@ class StepTimingTest {
     List<long[]> out = new ArrayList<>();
     long clock = 0;
     int dir = 0;
+    long nextInterval = 0;
     for (StepMessage m : messages) {
       switch (m.kind()) {
-        case RESET_CLOCK -> clock = m.a();
+        case RESET_CLOCK -> {
+          clock = m.a();
+          nextInterval = 0;
+        }
         case SET_DIR -> dir = (int) m.a();
-        case QUEUE_STEP -> {
-          long interval = m.a();
+        case QUEUE_STEP, QUEUE_STEP2 -> {
+          long interval = m.kind() == StepMessage.Kind.QUEUE_STEP ? m.a()
+              : (nextInterval + m.a()) & 0xffffffffL;
+          long add = m.c();
           for (int i = 0; i < m.b(); i++) {
             clock += interval;
-            interval += m.c();
+            interval += add;
+            add += m.d();
             out.add(new long[] {clock, dir != 0 ? 1 : -1});
           }
+          nextInterval = interval;
         }
       }
     }
     return out;
   }
 
+  static void assertStepsOnTime(Supplier<StepperKinematics> sk, double stepDist,
+      List<Segment> segments, ToDoubleFunction<double[]> formula, boolean angle) {
+    assertStepsOnTime(sk.get(), stepDist, segments, formula, angle, false);
+    assertStepsOnTime(sk.get(), stepDist, segments, formula, angle, true);
+  }
+
+  /** The same with queue_step (Klipper's firmware) or queue_step2 (ours). */
   static void assertStepsOnTime(StepperKinematics sk, double stepDist, List<Segment> segments,
-      ToDoubleFunction<double[]> formula, boolean angle) {
+      ToDoubleFunction<double[]> formula, boolean angle, boolean queueStep2) {
     Trapq tq = new Trapq();
     double end = queue(tq, segments);
     sk.setTrapq(tq, stepDist);
     double[] start = segments.get(0).from();
     sk.setPosition(start[0], start[1], start[2]);
     StepCompress sc = new StepCompress("test");
-    sc.setup(MAX_ERROR_TICKS, new BisectCompressor(MAX_ERROR_TICKS));
+    sc.setup(MAX_ERROR_TICKS, queueStep2 ? new CubicCompressor(MAX_ERROR_TICKS)
+        : new BisectCompressor(MAX_ERROR_TICKS), queueStep2);
     sc.setTime(0, FREQ);
     IterSolve.generateSteps(sk, sc, end + 0.1);
     sc.flush(Long.MAX_VALUE);
@@ -157,6 +175,10 @@ class StepTimingTest {
     List<double[]> ideal = idealSteps(tq, end + 0.05, formula, angle, stepDist);
     assertThat(ideal).as("the test moves must step this stepper").hasSizeGreaterThan(100);
     assertThat(actual).as("step count").hasSameSizeAs(ideal);
+    if (queueStep2) {
+      assertThat(sc.messages()).as("queue_step2 used").anyMatch(
+          m -> m.kind() == StepMessage.Kind.QUEUE_STEP2 && m.d() != 0);
+    }
     for (int i = 0; i < ideal.size(); i++) {
       double idealTicks = ideal.get(i)[0] * FREQ;
       long got = actual.get(i)[0];
@@ -180,7 +202,7 @@ class StepTimingTest {
     for (double angleDeg : new double[] {210, 330, 90}) {
       double tx = Math.cos(Math.toRadians(angleDeg)) * DELTA_RADIUS;
       double ty = Math.sin(Math.toRadians(angleDeg)) * DELTA_RADIUS;
-      assertStepsOnTime(new DeltaStepper(DELTA_ARM * DELTA_ARM, tx, ty), LINEAR_STEP, moves,
+      assertStepsOnTime(() -> new DeltaStepper(DELTA_ARM * DELTA_ARM, tx, ty), LINEAR_STEP, moves,
           h -> Math.sqrt(DELTA_ARM * DELTA_ARM - (tx - h[0]) * (tx - h[0])
               - (ty - h[1]) * (ty - h[1])) + h[2], false);
     }
@@ -193,7 +215,7 @@ class StepTimingTest {
     List<Segment> moves = List.of(seg(p(0, 0, 20), p(40, 10, 5), 200),
         seg(p(40, 10, 5), p(-45, 10, 60), 300), seg(p(-45, 10, 60), p(0, 0, 20), 100));
     for (double pivot : new double[] {-armX, armX}) {
-      assertStepsOnTime(new DeltesianStepper(arm * arm, pivot), LINEAR_STEP, moves,
+      assertStepsOnTime(() -> new DeltesianStepper(arm * arm, pivot), LINEAR_STEP, moves,
           h -> Math.sqrt(arm * arm - (h[0] - pivot) * (h[0] - pivot)) + h[2], false);
     }
   }
@@ -202,7 +224,7 @@ class StepTimingTest {
   void polarArmStepsOnTime() {
     List<Segment> moves = List.of(seg(p(10, 0, 0), p(-10, 2, 0), 100),
         seg(p(-10, 2, 0), p(-10, -50, 0), 200), seg(p(-10, -50, 0), p(80, 60, 0), 300));
-    assertStepsOnTime(PolarStepper.radius(), LINEAR_STEP, moves,
+    assertStepsOnTime(() -> PolarStepper.radius(), LINEAR_STEP, moves,
         h -> Math.hypot(h[0], h[1]), false);
   }
 
@@ -214,7 +236,7 @@ class StepTimingTest {
         seg(p(-20, -15, 0), p(-20, 15, 0), 100), seg(p(-20, 15, 0), p(-20, -15, 0), 100),
         seg(p(-20, -15, 0), p(30, 1, 0), 100), seg(p(30, 1, 0), p(-30, 3, 0), 50),
         seg(p(-30, 3, 0), p(-30, -40, 0), 100), seg(p(-30, -40, 0), p(25, 25, 0), 100));
-    assertStepsOnTime(PolarStepper.angle(), bedStep, moves,
+    assertStepsOnTime(() -> PolarStepper.angle(), bedStep, moves,
         h -> Math.atan2(h[1], h[0]), true);
   }
 
@@ -224,7 +246,7 @@ class StepTimingTest {
     List<Segment> moves = List.of(seg(p(0, 0, 0), p(50, 20, 10), 200),
         seg(p(50, 20, 10), p(-40, -30, 60), 300));
     for (double[] a : anchors) {
-      assertStepsOnTime(new WinchStepper(a[0], a[1], a[2]), LINEAR_STEP, moves,
+      assertStepsOnTime(() -> new WinchStepper(a[0], a[1], a[2]), LINEAR_STEP, moves,
           h -> Math.sqrt((a[0] - h[0]) * (a[0] - h[0]) + (a[1] - h[1]) * (a[1] - h[1])
               + (a[2] - h[2]) * (a[2] - h[2])), false);
     }
@@ -241,7 +263,7 @@ class StepTimingTest {
         seg(p(60, 10, 5), p(-40, -50, 40), 200));
     for (double angleDeg : new double[] {30, 150, 270}) {
       double a = Math.toRadians(angleDeg);
-      assertStepsOnTime(new RotaryDeltaStepper(sr, sh, a, upper, lower), stepRad, moves,
+      assertStepsOnTime(() -> new RotaryDeltaStepper(sr, sh, a, upper, lower), stepRad, moves,
           h -> shoulderAngle(h, a, sr, sh, upper, lower), false);
     }
   }
