@@ -115,34 +115,60 @@ public final class CubicCompressor implements Compressor {
   /**
    * The pending windows less the add2 term: what is left for interval and add to meet. A
    * window with a shifted bound outside the int range cannot be met: it gets an empty one.
+   * The windows and C(k,3) are copied into arrays as far as the searches reach (every add2
+   * tried reads the same windows, and this is the compressor's innermost loop).
    */
   private static final class Shifted implements Windows {
     private final Windows w;
-    int add2;
+    private final int size;
+    private long[] min = new long[64];
+    private long[] max = new long[64];
+    private long[] choose3 = new long[64]; // C(i+1, 3): step i+1's add2 factor
+    private int filled;
+    long add2;
 
     Shifted(Windows w) {
       this.w = w;
+      this.size = w.size();
     }
 
-    private long shift(int i) {
-      long k = i + 1;
-      return add2 * (k * (k - 1) * (k - 2) / 6);
+    private void fill(int i) {
+      int n = Math.min(size, Math.max(i + 1, 2 * filled));
+      if (n > min.length) {
+        int len = Math.max(n, 2 * min.length);
+        min = java.util.Arrays.copyOf(min, len);
+        max = java.util.Arrays.copyOf(max, len);
+        choose3 = java.util.Arrays.copyOf(choose3, len);
+      }
+      for (int j = filled; j < n; j++) {
+        long k = j + 1;
+        min[j] = w.minp(j);
+        max[j] = w.maxp(j);
+        choose3[j] = k * (k - 1) * (k - 2) / 6;
+      }
+      filled = n;
     }
 
     @Override
     public int size() {
-      return w.size();
+      return size;
     }
 
     @Override
     public int minp(int i) {
-      long v = w.minp(i) - shift(i);
+      if (i >= filled) {
+        fill(i);
+      }
+      long v = min[i] - add2 * choose3[i];
       return v == (int) v ? (int) v : Integer.MAX_VALUE;
     }
 
     @Override
     public int maxp(int i) {
-      long v = w.maxp(i) - shift(i);
+      if (i >= filled) {
+        fill(i);
+      }
+      long v = max[i] - add2 * choose3[i];
       return v == (int) v ? (int) v : Integer.MIN_VALUE;
     }
   }
