@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.escapement.host.motion.steps.StepReplay;
 import org.escapement.protocol.Block;
 import org.escapement.protocol.BlockDecoder;
 import org.escapement.protocol.Dictionary;
@@ -83,8 +84,7 @@ public final class MotionBench {
     long[] clocks = new long[1024];
     int size;
     long position;
-    long lastClock;
-    long nextInterval; // what queue_step2's interval_delta is relative to
+    final StepReplay replay = new StepReplay();
     boolean dirPositive = true;
 
     void add(long clock) {
@@ -147,8 +147,7 @@ public final class MotionBench {
             }
             case "reset_step_clock" -> {
               StepTrack t = track(byOid, m);
-              t.lastClock = extend(t.lastClock, m.getLong("clock"));
-              t.nextInterval = 0;
+              t.replay.reset(extend(t.replay.clock(), m.getLong("clock")));
               counts[2] += size;
             }
             case "set_next_step_dir" -> {
@@ -157,22 +156,13 @@ public final class MotionBench {
             }
             case "queue_step", "queue_step2" -> {
               StepTrack t = track(byOid, m);
-              boolean second = m.name().equals("queue_step2");
-              long interval = second
-                  ? (t.nextInterval + m.getLong("interval_delta")) & 0xffffffffL
-                  : m.getLong("interval");
               int count = m.getInt("count");
-              long add = m.getLong("add");
-              long add2 = second ? m.getLong("add2") : 0;
-              long clock = t.lastClock;
-              for (int i = 0; i < count; i++) {
-                clock += interval;
-                t.add(clock);
-                interval += add;
-                add += add2;
+              if (m.name().equals("queue_step2")) {
+                t.replay.queueStep2(m.getLong("interval_delta"), count, m.getLong("add"),
+                    m.getLong("add2"), t::add);
+              } else {
+                t.replay.queueStep(m.getLong("interval"), count, m.getLong("add"), 0, t::add);
               }
-              t.lastClock = clock;
-              t.nextInterval = interval;
               t.position += t.dirPositive ? count : -count;
               counts[0] += count;
               counts[1]++;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.escapement.host.motion.steps.StepReplay;
 
 /**
  * What the steppers of a decoded MCU command stream do: for each step pin, every step's MCU
@@ -17,9 +18,14 @@ public final class StepTimeline {
     public final List<Long> clocks = new ArrayList<>();
     public final List<Integer> dirs = new ArrayList<>();
     public long position;
-    long clock;
-    long nextInterval; // queue_step2's interval_delta is taken from this
+    final StepReplay replay = new StepReplay();
     int dir;
+
+    void step(long clock) {
+      clocks.add(clock);
+      dirs.add(dir);
+      position += dir != 0 ? 1 : -1;
+    }
   }
 
   private StepTimeline() {}
@@ -44,28 +50,19 @@ public final class StepTimeline {
         }
         case "queue_step", "queue_step2" -> {
           Steps s = byPin.get(pinOfOid.get(kv.get("oid")));
-          long interval = parts[0].equals("queue_step") ? Long.parseLong(kv.get("interval"))
-              : (s.nextInterval + Long.parseLong(kv.get("interval_delta"))) & 0xffffffffL;
           int count = Integer.parseInt(kv.get("count"));
           long add = Long.parseLong(kv.get("add"));
-          long add2 = parts[0].equals("queue_step") ? 0 : Long.parseLong(kv.get("add2"));
-          for (int i = 0; i < count; i++) {
-            s.clock += interval;
-            interval += add;
-            add += add2;
-            s.clocks.add(s.clock);
-            s.dirs.add(s.dir);
-            s.position += s.dir != 0 ? 1 : -1;
+          if (parts[0].equals("queue_step")) {
+            s.replay.queueStep(Long.parseLong(kv.get("interval")), count, add, 0, s::step);
+          } else {
+            s.replay.queueStep2(Long.parseLong(kv.get("interval_delta")), count, add,
+                Long.parseLong(kv.get("add2")), s::step);
           }
-          s.nextInterval = interval;
         }
         case "set_next_step_dir" -> byPin.get(pinOfOid.get(kv.get("oid"))).dir =
             Integer.parseInt(kv.get("dir"));
-        case "reset_step_clock" -> {
-          Steps s = byPin.get(pinOfOid.get(kv.get("oid")));
-          s.clock = Long.parseLong(kv.get("clock"));
-          s.nextInterval = 0;
-        }
+        case "reset_step_clock" -> byPin.get(pinOfOid.get(kv.get("oid"))).replay.reset(
+            Long.parseLong(kv.get("clock")));
         default -> { }
       }
     }

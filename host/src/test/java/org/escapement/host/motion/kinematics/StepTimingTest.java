@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.escapement.host.motion.Trapq;
@@ -13,6 +14,7 @@ import org.escapement.host.motion.steps.CubicCompressor;
 import org.escapement.host.motion.steps.IterSolve;
 import org.escapement.host.motion.steps.StepCompress;
 import org.escapement.host.motion.steps.StepMessage;
+import org.escapement.host.motion.steps.StepReplay;
 import org.escapement.host.motion.steps.StepperKinematics;
 import org.junit.jupiter.api.Test;
 
@@ -124,28 +126,15 @@ class StepTimingTest {
   /** Step clocks (signed by direction) the commands make the MCU produce. */
   static List<long[]> decode(Iterable<StepMessage> messages) {
     List<long[]> out = new ArrayList<>();
-    long clock = 0;
-    int dir = 0;
-    long nextInterval = 0;
+    StepReplay replay = new StepReplay();
+    int[] dir = {0};
+    LongConsumer step = clock -> out.add(new long[] {clock, dir[0] != 0 ? 1 : -1});
     for (StepMessage m : messages) {
       switch (m.kind()) {
-        case RESET_CLOCK -> {
-          clock = m.a();
-          nextInterval = 0;
-        }
-        case SET_DIR -> dir = (int) m.a();
-        case QUEUE_STEP, QUEUE_STEP2 -> {
-          long interval = m.kind() == StepMessage.Kind.QUEUE_STEP ? m.a()
-              : (nextInterval + m.a()) & 0xffffffffL;
-          long add = m.c();
-          for (int i = 0; i < m.b(); i++) {
-            clock += interval;
-            interval += add;
-            add += m.d();
-            out.add(new long[] {clock, dir != 0 ? 1 : -1});
-          }
-          nextInterval = interval;
-        }
+        case RESET_CLOCK -> replay.reset(m.a());
+        case SET_DIR -> dir[0] = (int) m.a();
+        case QUEUE_STEP -> replay.queueStep(m.a(), (int) m.b(), m.c(), 0, step);
+        case QUEUE_STEP2 -> replay.queueStep2(m.a(), (int) m.b(), m.c(), m.d(), step);
       }
     }
     return out;

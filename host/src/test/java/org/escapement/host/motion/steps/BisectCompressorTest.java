@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -215,20 +216,22 @@ class BisectCompressorTest {
   @Property(tries = 400)
   void everyStepLandsInItsWindow(@ForAll @IntRange(min = 0, max = 4) int kind,
       @ForAll long seed, @ForAll boolean fastClock) {
-    Random rnd = new Random(seed);
-    double freq = fastClock ? 50e6 : 16e6;
-    int err = fastClock ? ERR_50MHZ : ERR_16MHZ;
-    List<long[]> segs = stream(kind, rnd, freq);
-    run(new BisectCompressor(err), err, 0, segs, rnd);
+    runRandomStream(BisectCompressor::new, kind, seed, fastClock);
   }
 
   @Property(tries = 400)
   void withAdd2EveryStepLandsInItsWindow(@ForAll @IntRange(min = 0, max = 4) int kind,
       @ForAll long seed, @ForAll boolean fastClock) {
+    runRandomStream(CubicCompressor::new, kind, seed, fastClock);
+  }
+
+  /** A random stream of one kind through a compressor, at 50 or 16 MHz. */
+  private static void runRandomStream(IntFunction<Compressor> compressor, int kind, long seed,
+      boolean fastClock) {
     Random rnd = new Random(seed);
     double freq = fastClock ? 50e6 : 16e6;
     int err = fastClock ? ERR_50MHZ : ERR_16MHZ;
-    run(new CubicCompressor(err), err, 0, stream(kind, rnd, freq), rnd);
+    run(compressor.apply(err), err, 0, stream(kind, rnd, freq), rnd);
   }
 
   @Test
