@@ -243,7 +243,7 @@ public final class BenchCommand implements Runnable {
 
     @Option(names = "--jvm-option", paramLabel = "OPT",
         description = "An extra JVM option for our runs (repeatable), after those of"
-            + " host/jvm.options, e.g. -Xmx64m.")
+            + " host/jvm.options and host/jvm-run.options, e.g. -Xmx32m.")
     List<String> jvmOptions = new ArrayList<>();
 
     @Option(names = "--keep", paramLabel = "DIR",
@@ -273,10 +273,12 @@ public final class BenchCommand implements Runnable {
         out.printf("G-code %s%nconfig %s%ndictionary %s%n", g, cfg, dict);
         List<String> java = new ArrayList<>(List.of(
             ProcessHandle.current().info().command().orElse("java")));
-        // The launcher's JVM options first, so that the runs are what users run.
-        Path launcherOptions = home.resolve("host/jvm.options");
-        if (Files.isRegularFile(launcherOptions)) {
-          java.add("@" + launcherOptions);
+        // The launcher's JVM options for `run` first, so that the runs are what users run.
+        for (String name : List.of("host/jvm.options", "host/jvm-run.options")) {
+          Path launcherOptions = home.resolve(name);
+          if (Files.isRegularFile(launcherOptions)) {
+            java.add("@" + launcherOptions);
+          }
         }
         Path jar = ownJar();
         // The class cache this process was started with: the launcher's, fresh for this jar.

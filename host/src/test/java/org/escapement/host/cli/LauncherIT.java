@@ -86,6 +86,25 @@ class LauncherIT {
     assertThat(edited.err()).isEqualTo(CACHE_NOTE);
   }
 
+  /** The JVM's heap cap, from the flags it prints before running the command. */
+  static long maxHeap(Result r) {
+    return r.out().lines().filter(l -> l.matches("\\s*size_t MaxHeapSize\\s*=.*"))
+        .map(l -> Long.parseLong(l.replaceAll(".*=\\s*(\\d+).*", "$1")))
+        .findFirst().orElseThrow(() -> new AssertionError("no MaxHeapSize in " + r));
+  }
+
+  @Test
+  void capsThePrinterHostsHeapUnlessTheUserRaisesIt(@TempDir Path elsewhere) throws Exception {
+    String flags = "-XX:+PrintFlagsFinal";
+    Result run = launch(Map.of("ESCAPEMENT_JAVA_OPTIONS", flags), List.of(), elsewhere,
+        "run", "--help");
+    assertThat(run.status()).isZero();
+    assertThat(maxHeap(run)).isEqualTo(64L << 20);
+    Result raised = launch(Map.of("ESCAPEMENT_JAVA_OPTIONS", flags + " -Xmx128m"), List.of(),
+        elsewhere, "run", "--help");
+    assertThat(maxHeap(raised)).isEqualTo(128L << 20);
+  }
+
   @Test
   void skipsAnOlderJavaHome(@TempDir Path elsewhere) throws Exception {
     Path old = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
