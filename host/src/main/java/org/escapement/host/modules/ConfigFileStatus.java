@@ -60,7 +60,9 @@ public final class ConfigFileStatus implements StatusProvider {
       } catch (ConfigError e) {
         throw c.error(e.getMessage());
       }
-      printer.requestExit("restart");
+      // As RESTART: heaters, fans and motors off, queued motion finished, then the restart.
+      // Exiting at once left a heater on until the MCU's max_duration shut it down.
+      gcode.requestRestart("restart");
     }, false, "Overwrite config file and restart");
   }
 
