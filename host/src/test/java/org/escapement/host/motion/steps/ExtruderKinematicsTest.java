@@ -117,6 +117,21 @@ class ExtruderKinematicsTest {
         .isCloseTo(numeric(moves, t, h, changeTimes, advances), within(1e-9));
   }
 
+  /**
+   * The times whose smoothing window (half width {@code h}) stays clear of the first and last
+   * moves.
+   */
+  record Span(double first, double last) {
+    static Span inside(List<TrapqMove> moves, double h) {
+      return new Span(moves.get(1).printTime + h, moves.get(moves.size() - 2).endTime() - h);
+    }
+
+    /** The time a fraction {@code f} of the way from first to last. */
+    double at(double f) {
+      return first + f * (last - first);
+    }
+  }
+
   /** An extruder on {@code tq} with advance {@code k} and half smooth time {@code h}. */
   static ExtruderKinematics extruder(Trapq tq, double k, double h) {
     ExtruderKinematics ek = new ExtruderKinematics();
@@ -132,12 +147,11 @@ class ExtruderKinematicsTest {
     double h = 0.02;
     ExtruderKinematics ek = extruder(tq, 0.05, h);
     List<TrapqMove> moves = tq.moves();
-    double first = moves.get(1).printTime + h;
-    double last = moves.get(moves.size() - 2).endTime() - h;
+    Span span = Span.inside(moves, h);
     double[] zero = {0};
     double[] k = {0.05};
     for (int i = 0; i < 300; i++) {
-      double t = first + rnd.nextDouble() * (last - first);
+      double t = span.at(rnd.nextDouble());
       // Twice: the second answer comes from the cached piece moments.
       assertExact(ek, moves, t, h, zero, k);
       assertExact(ek, moves, t, h, zero, k);
@@ -151,20 +165,19 @@ class ExtruderKinematicsTest {
     double h = 0.015;
     ExtruderKinematics ek = extruder(tq, 0.04, h);
     List<TrapqMove> moves = tq.moves();
-    double first = moves.get(1).printTime + h;
-    double last = moves.get(moves.size() - 2).endTime() - h;
+    Span span = Span.inside(moves, h);
     double change = moves.get(moves.size() / 2).printTime;
     // Positions before the change are asked for (and cached) first, as steps would be,
     // and one after the change time, whose answer the change must then alter.
-    double before = position(ek, moves, first);
-    position(ek, moves, last);
+    double before = position(ek, moves, span.first());
+    position(ek, moves, span.last());
     ek.setPressureAdvance(change, 0.2, 2 * h);
     double[] times = {0, change};
     double[] ks = {0.04, 0.2};
-    assertThat(before).isCloseTo(numeric(moves, first, h, times, ks), within(1e-9));
-    assertExact(ek, moves, last, h, times, ks);
+    assertThat(before).isCloseTo(numeric(moves, span.first(), h, times, ks), within(1e-9));
+    assertExact(ek, moves, span.last(), h, times, ks);
     for (int i = 0; i < 200; i++) {
-      assertExact(ek, moves, first + rnd.nextDouble() * (last - first), h, times, ks);
+      assertExact(ek, moves, span.at(rnd.nextDouble()), h, times, ks);
     }
   }
 
@@ -177,16 +190,15 @@ class ExtruderKinematicsTest {
     double h = 0.02;
     ExtruderKinematics ek = extruder(tq, 0.05, h);
     List<TrapqMove> moves = tq.moves();
-    double first = moves.get(1).printTime + h;
-    double last = moves.get(moves.size() - 2).endTime() - h;
+    Span span = Span.inside(moves, h);
     double[] zero = {0};
     double[] k = {0.05};
     // In time order, as steps are generated, then once more at random.
     for (int i = 0; i <= 3000; i++) {
-      assertExact(ek, moves, first + (last - first) * i / 3000, h, zero, k);
+      assertExact(ek, moves, span.at(i / 3000.0), h, zero, k);
     }
     for (int i = 0; i < 300; i++) {
-      assertExact(ek, moves, first + rnd.nextDouble() * (last - first), h, zero, k);
+      assertExact(ek, moves, span.at(rnd.nextDouble()), h, zero, k);
     }
   }
 }
